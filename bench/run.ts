@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { pngChart, svgChart } from "./chart.ts";
 import { type Case, type Impl, type Row, UNCHECKED, addRatios, fmtMs, runCase, skip } from "./harness.ts";
-import { plastaxBackends } from "./frameworks/plastax.ts";
+import { type BackendInfo, plastaxBackends } from "./frameworks/plastax.ts";
 import { packageVersion } from "./frameworks/peers.ts";
 import { TorchPeer, torchAvailable } from "./frameworks/torch.ts";
 import { machine, machineLine, markdown, writeAtomic } from "./report.ts";
@@ -97,30 +97,55 @@ const timing = (quick: boolean) =>
 
 const stamp = (d: Date) => d.toISOString().slice(0, 16).replace(":", "-");
 
+interface Plan {
+  /** Backends left out. */
+  readonly drop: Set<string>;
+  /** Backends that take one timed call of heavy cases (skipped by --quick). */
+  readonly slow: Set<string>;
+  /** Backends run on light cases only (heavy ones need --backends). */
+  readonly lightOnly: Set<string>;
+  readonly notes: string[];
+}
+
 /**
  * The backends to bench: `--backends` exactly; else every registered one but the reference backend (plain JS,
  * the definition the others are tested against) when a compiled backend is registered. When the reference
  * backend is the only one, `--quick` runs it on light cases only and the full run takes one sample of its
- * heavy cases (seconds to minutes per call).
+ * heavy cases (seconds to minutes per call). WebGPU on a software adapter (lavapipe: the CPU pretending to be a
+ * GPU, tens of seconds per heavy call plus shader compilation) runs the light cases only unless named in
+ * `--backends`: its rows show that it works, not how fast a GPU is.
  */
-function plan(args: Args, names: readonly string[]): { drop: Set<string>; slow: Set<string>; note?: string } {
-  if (args.backends || !names.includes("reference")) return { drop: new Set(), slow: new Set() };
-  if (names.length > 1) return { drop: new Set(["reference"]), slow: new Set(), note: "The reference backend is left out (pass --backends to include it)" };
-  return {
-    drop: new Set(),
-    slow: new Set(["reference"]),
-    note: args.quick
+function plan(args: Args, backends: readonly BackendInfo[]): Plan {
+  const names = backends.map((b) => b.name);
+  const p: Plan = { drop: new Set(), slow: new Set(), lightOnly: new Set(), notes: [] };
+  const soft = backends.find((b) => b.name === "webgpu" && b.software && !b.skip);
+  if (soft && !args.backends) {
+    p.lightOnly.add("webgpu");
+    p.notes.push(`WebGPU runs on a software adapter (${soft.device}): light cases only, as a functional check (--backends webgpu runs the heavy ones)`);
+  }
+  if (args.backends || !names.includes("reference")) return p;
+  if (names.length > 1) {
+    p.drop.add("reference");
+    p.notes.push("The reference backend is left out (pass --backends to include it)");
+    return p;
+  }
+  p.slow.add("reference");
+  p.notes.push(
+    args.quick
       ? "The reference backend is the only one registered: --quick skips its heavy cases"
       : "The reference backend is the only one registered: its heavy cases get one timed call",
-  };
+  );
+  return p;
 }
 
-function applyPlan(c: Case, slow: Set<string>, quick: boolean): Case {
-  if (!c.heavy || slow.size === 0) return c;
+function applyPlan(c: Case, p: Plan, quick: boolean): Case {
+  if (!c.heavy || (p.slow.size === 0 && p.lightOnly.size === 0)) return c;
   return {
     ...c,
     impls: c.impls.map((i): Impl => {
-      if (!i.framework.startsWith("plastax") || !slow.has(i.backend)) return i;
+      if (!i.framework.startsWith("plastax")) return i;
+      if (p.lightOnly.has(i.backend)) return { ...i, prepare: () => skip(`software adapter: heavy case skipped (run with --backends ${i.backend})`) };
+      if (!p.slow.has(i.backend)) return i;
       if (c.slowOnReference) return { ...i, prepare: () => skip(`${c.slowOnReference} (pass --backends ${i.backend} to run it)`) };
       if (quick) return { ...i, prepare: () => skip(`${i.backend} backend: seconds per call, skipped by --quick (run without --quick, or with --backends ${i.backend})`) };
       return { ...i, prepare: async () => ({ ...(await i.prepare()), maxSamples: 1 }) };
@@ -134,7 +159,7 @@ async function main(): Promise<void> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const all = await plastaxBackends(args.backends);
   if (all.length === 0) throw new Error(`no plastax backend matches --backends ${args.backends?.join(",")}`);
-  const p = plan(args, all.map((b) => b.name));
+  const p = plan(args, all);
   const backends = all.filter((b) => !p.drop.has(b.name));
   const ctx: SuiteContext = { backends, quick: args.quick };
   const opts = { ...timing(args.quick), log };
@@ -142,9 +167,9 @@ async function main(): Promise<void> {
 
   const cases: Case[] = [];
   for (const s of args.suites) cases.push(...(await SUITES[s](ctx)));
-  const selected = (args.filter ? cases.filter((c) => c.id.includes(args.filter!)) : cases).map((c) => applyPlan(c, p.slow, args.quick));
+  const selected = (args.filter ? cases.filter((c) => c.id.includes(args.filter!)) : cases).map((c) => applyPlan(c, p, args.quick));
 
-  const notes: string[] = p.note ? [p.note] : [];
+  const notes: string[] = [...p.notes];
   let torch: TorchPeer | undefined;
   if (!args.torch) notes.push("PyTorch rows skipped: --no-torch");
   else {

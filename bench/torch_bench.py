@@ -266,6 +266,7 @@ def skip(reason):
 WORKLOADS = {
     "ops/matmul-256": lambda: matmul(256),
     "ops/matmul-1024": lambda: matmul(1024),
+    "ops/matmul-4096": lambda: matmul(4096),
     "ops/chain-1e6": chain,
     "ops/sum-1e6": total,
     "ops/rowsum-1024": rowsum,

@@ -1,5 +1,6 @@
 // Runs every spec/**/*.spec.ts with uvu in one process and exits non-zero on failure.
-// `npm run spec -- core` runs only files whose path contains "core".
+// `npm run spec -- core` runs only files whose path contains "core"; `--skip envs/` leaves out files whose path
+// contains "envs/".
 
 import { readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -7,7 +8,9 @@ import { fileURLToPath } from "node:url";
 import { run } from "uvu/run";
 
 const root = resolve(fileURLToPath(new URL(".", import.meta.url)));
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const skips = args.flatMap((a, i) => (args[i - 1] === "--skip" ? [a] : []));
+const filters = args.filter((a, i) => a !== "--skip" && args[i - 1] !== "--skip");
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -19,7 +22,8 @@ function walk(dir: string): string[] {
 
 const files = walk(root)
   .sort()
-  .filter((f) => filters.length === 0 || filters.some((s) => relative(root, f).includes(s)));
+  .filter((f) => filters.length === 0 || filters.some((s) => relative(root, f).includes(s)))
+  .filter((f) => !skips.some((s) => relative(root, f).includes(s)));
 const started = Date.now();
 // uvu prints its totals; read them back to end with the plain "N passed, N failed" line CI tools look for.
 const counts = { total: 0, passed: 0, skipped: 0 };

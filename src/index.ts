@@ -1,6 +1,8 @@
 // plastax's public entry: import { np, lax, random, nn, optim, envs, rl, grad, vmap, jit } from "plastax".
 import "./backends/reference/index.ts";
 import "./backends/cpu/index.ts";
+// Registers "webgpu"; nothing touches Dawn until `await initWebGpu()`.
+export { initWebGpu, webgpuAvailable, webgpuAdapter, webgpuIsSoftware, webgpuMemoryStats, setWebGpuOptions, WebGpuError, type WebGpuOptions } from "./backends/webgpu/index.ts";
 import "./core/higherOrder.ts";
 
 export { ArrayBase as Array, ConcreteArray, Tracer, isArray, type ArrayLike } from "./core/array.ts";

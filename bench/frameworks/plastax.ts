@@ -61,11 +61,15 @@ export interface BackendInfo {
   readonly skip?: string;
   /** Asynchronous backends time `runAsync` (host reads through `data()`). */
   readonly async: boolean;
+  /** The WebGPU adapter is a software rasteriser (lavapipe): it runs, slowly; heavy cases are opt-in. */
+  readonly software?: boolean;
+  /** The device, for the table's notes (e.g. the WebGPU adapter). */
+  readonly device?: string;
 }
 
 /**
  * The backends to bench: whatever `px.backendNames()` lists, filtered by `only`. WebGPU needs an adapter and
- * an asynchronous device set-up, which the backend must export as a function; without one it is skipped.
+ * `await px.initWebGpu()`; without an adapter it is listed as skipped, with the reason.
  */
 export async function plastaxBackends(only?: readonly string[]): Promise<BackendInfo[]> {
   const names = px.backendNames().filter((n) => !only || only.includes(n));
@@ -75,18 +79,11 @@ export async function plastaxBackends(only?: readonly string[]): Promise<Backend
       out.push({ name, async: false });
       continue;
     }
-    const init = ["initWebGpu", "initWebgpu", "webgpuInit", "initBackend", "init"].map((k) => api[k]).find((f) => typeof f === "function") as
-      | ((name?: string) => unknown)
-      | undefined;
-    if (!init) {
-      out.push({ name, async: true, skip: "webgpu is registered but src/index.ts exports no async init function (initWebGpu)" });
-      continue;
-    }
     try {
-      await init("webgpu");
-      out.push({ name, async: true });
+      await px.initWebGpu();
+      out.push({ name, async: true, software: px.webgpuIsSoftware(), device: px.webgpuAdapter() });
     } catch (e) {
-      out.push({ name, async: true, skip: `webgpu init failed: ${e instanceof Error ? e.message : String(e)}` });
+      out.push({ name, async: true, skip: `no WebGPU adapter (${e instanceof Error ? e.message.split("\n")[0] : String(e)})` });
     }
   }
   return out;

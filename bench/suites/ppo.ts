@@ -1,6 +1,8 @@
 // Suite (e): PPO on CartPole-v1 with purejaxrl's configuration (4 envs x 128 steps per update, 4 epochs x
 // 4 minibatches): training throughput in environment steps per second (jit(run) over K updates, after its
-// compile), and the wall time of a whole 5e5-step jit(train)(key) call, compile included. plastax only.
+// compile), and the wall time of a whole 5e5-step jit(train)(key) call, compile included. The full run adds
+// the GPU-shaped configuration of the WebGPU issue: 2048 environments (x 16 steps, 4 epochs x 32 minibatches
+// of 1024), one update per call. plastax only.
 
 import type { Case, Impl } from "../harness.ts";
 import { skip } from "../harness.ts";
@@ -41,10 +43,14 @@ const metricsOut = (m: Record<string, Arr>): Arr[] => [m.totalLoss, m.entropy].f
 /** Wall time is measured only where a pilot predicts it fits this limit; otherwise the estimate is reported. */
 const WALL_LIMIT_S = 240;
 
-function throughputImpl(b: BackendInfo, updates: number): Impl {
+/** Many environments, short rollouts: the shape of a PPO run on a GPU. */
+const WIDE = { numEnvs: 2048, numSteps: 16, numMinibatches: 32, totalTimesteps: 2048 * 16 * 8 };
+
+function throughputImpl(b: BackendInfo, updates: number, overrides: Partial<PpoConfigLike> = {}): Impl {
   return plastaxImpl(b, (be) => {
-    const { ppo, config } = ppoApi();
-    const trainer = ppo.makeTrain(config);
+    const api = ppoApi();
+    const config = { ...api.config, ...overrides };
+    const trainer = api.ppo.makeTrain(config);
     const run = px.jit((s: unknown) => trainer.run(s, updates), { backend: be });
     const state = trainer.init(px.devicePut(px.random.key(0) as px.ConcreteArray, be));
     return { call: () => metricsOut(run(state)[1]), note: `jit(run) over ${updates} updates of ${config.numEnvs * config.numSteps} steps` };
@@ -93,6 +99,15 @@ export function ppoCases(ctx: SuiteContext): Case[] {
     },
   ];
   if (!ctx.quick) {
+    cases.push({
+      id: "ppo/cartpole-2048envs",
+      suite: "ppo",
+      workload: "PPO CartPole-v1, 2048 envs x 16 steps per update (4 epochs x 32 minibatches): env steps/s over 1 update",
+      tol: { rtol: 2e-2, atol: 1e-3 },
+      heavy: true,
+      derive: (ms) => ({ value: (WIDE.numEnvs * WIDE.numSteps) / (ms / 1000), unit: "env steps/s" }),
+      impls: absent ? [{ framework: "plastax", backend: "all", prepare: () => skip(absent) }] : ctx.backends.map((b) => throughputImpl(b, 1, WIDE)),
+    });
     cases.push({
       id: "ppo/cartpole-wall",
       suite: "ppo",

@@ -6,6 +6,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as random from "../../src/random/index.ts";
 import type { ArrayBase } from "../../src/core/array.ts";
+import { defaultBackendName } from "../../src/core/backend.ts";
 import * as lax from "../../src/core/lax.ts";
 import { jit } from "../../src/transforms/jit.ts";
 import { vmap } from "../../src/transforms/vmap.ts";
@@ -46,11 +47,24 @@ test("vmap over seeds and fold-in data", () => {
   assert.equal(folded.tolist(), [0, 1, 2, 3, 4].map((d) => random.foldIn(random.key(3), d).tolist()));
 });
 
+/**
+ * Bit-exact on the reference and cpu backends. WGSL lets the shader compiler contract a * b + c into a fused
+ * multiply-add, which jit's fused kernels give it room to do and one-op eager kernels do not; samplers that go
+ * through erfInv (truncatedNormal) amplify that last-ulp difference. So on webgpu float samples need only agree
+ * within 1e-6 (relative, and absolute near zero: JAX's own tolerance for its float samplers); integers stay exact.
+ */
+function assertJitEqualsEager(got: ArrayBase, want: ArrayBase, name: string): void {
+  if (defaultBackendName() !== "webgpu" || got.dtype !== "float32") return assert.equal(got.tolist(), want.tolist(), name);
+  const [g, w] = [got.dataSync(), want.dataSync()];
+  assert.is(g.length, w.length, name);
+  g.forEach((x, i) => assert.ok(Math.abs(x - w[i]) <= 1e-6 * (1 + Math.abs(w[i])), `${name}: element ${i} is ${x}, eager ${w[i]} (tolerance 1e-6)`));
+}
+
 test("jit equals eager evaluation", () => {
   const k = random.key(99);
-  for (const [name, f] of samplers) assert.equal((jit(f)(k) as ArrayBase).tolist(), f(k).tolist(), name);
+  for (const [name, f] of samplers) assertJitEqualsEager(jit(f)(k) as ArrayBase, f(k), name);
   const viaSeed = jit((s: ArrayBase) => random.normal(random.key(s), [3]))(lax.convertElementType(5, "int32")) as ArrayBase;
-  assert.equal(viaSeed.tolist(), random.normal(random.key(5), [3]).tolist());
+  assertJitEqualsEager(viaSeed, random.normal(random.key(5), [3]), "normal via a traced seed");
 });
 
 test.run();

@@ -5,12 +5,12 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PNG } from "pngjs";
-import { type Array as JArray, random, setDefaultBackend, tree } from "../index.ts";
+import { type Array as JArray, random, tree } from "../index.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { traceEpisode } from "../rl/rollout.ts";
 import { pca } from "./pca.ts";
 import { loadRun } from "./runs.ts";
-import { UsageError } from "./train.ts";
+import { UsageError, useBackend } from "./train.ts";
 
 export async function main(argv: string[]): Promise<void> {
   let v;
@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<void> {
   if (!v.run) throw new UsageError("analyze: --run DIR is required");
   const { run, trainer, params } = loadRun(v.run, Number(v["seed-index"] ?? 0));
   if (run.config.cell === "none") throw new UsageError(`analyze: ${v.run} is a feed-forward policy; there is no hidden or plastic state to analyse`);
-  setDefaultBackend(run.backend);
+  await useBackend(run.backend);
   const trace = traceEpisode(trainer, params, random.key(Number(v.seed ?? 7)), v.steps ? Number(v.steps) : undefined);
   const [paths] = tree.flattenWithPath(trace.carries);
   const panels = paths.map(([p, leaf]) => {

@@ -2,11 +2,11 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { random, setDefaultBackend } from "../index.ts";
+import { random } from "../index.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { evaluate } from "../rl/rollout.ts";
 import { loadRun } from "./runs.ts";
-import { UsageError } from "./train.ts";
+import { UsageError, useBackend } from "./train.ts";
 
 export async function main(argv: string[]): Promise<void> {
   let v;
@@ -23,7 +23,7 @@ export async function main(argv: string[]): Promise<void> {
   const episodes = Number(v.episodes ?? 100);
   if (!Number.isInteger(episodes) || episodes < 1 || episodes > 100000) throw new UsageError(`eval: --episodes must be an integer in [1, 100000], got ${v.episodes}`);
   const { run, trainer, params } = loadRun(v.run, Number(v["seed-index"] ?? 0));
-  setDefaultBackend(v.backend ?? run.backend);
+  await useBackend(v.backend ?? run.backend);
   const t0 = Date.now();
   const { returns, lengths } = evaluate(trainer, params, random.key(Number(v.seed ?? 12345)), episodes, Boolean(v.greedy));
   const mean = returns.reduce((a, b) => a + b, 0) / returns.length;

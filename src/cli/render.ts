@@ -1,10 +1,10 @@
 // `plastax render --run runs/NAME --out episode.gif`: one greedy episode of a trained policy as a GIF.
 
 import { parseArgs } from "node:util";
-import { type Array as JArray, envs, random, setDefaultBackend, tree } from "../index.ts";
+import { type Array as JArray, envs, random, tree } from "../index.ts";
 import { traceEpisode } from "../rl/rollout.ts";
 import { loadRun } from "./runs.ts";
-import { UsageError } from "./train.ts";
+import { UsageError, useBackend } from "./train.ts";
 
 export async function main(argv: string[]): Promise<void> {
   let v;
@@ -17,7 +17,7 @@ export async function main(argv: string[]): Promise<void> {
   if (!v.out) throw new UsageError("render: --out FILE.gif is required");
   const { run, trainer, params } = loadRun(v.run, Number(v["seed-index"] ?? 0));
   if (!envs.canRender(trainer.env)) throw new UsageError(`render: ${run.config.env} has no renderer`);
-  setDefaultBackend(run.backend);
+  await useBackend(run.backend);
   const trace = traceEpisode(trainer, params, random.key(Number(v.seed ?? 7)), v.steps ? Number(v.steps) : undefined);
   const frames: JArray[] = [];
   for (let t = 0; t < trace.length; t++) {

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import cliProgress from "cli-progress";
 import * as E from "fp-ts/lib/Either.js";
-import { type Array as JArray, jit, random, setDefaultBackend, tree, vmap } from "../index.ts";
+import { type Array as JArray, initWebGpu, jit, random, setDefaultBackend, tree, vmap } from "../index.ts";
 import { loadTree, saveTree } from "../io/safetensors.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { parsePpoConfig, type PpoConfig } from "../rl/ppo/config.ts";
@@ -77,7 +77,7 @@ export async function train(args: TrainArgs): Promise<MetricRow[]> {
       throw new UsageError(`--out ${dir} already holds a run; choose another directory or continue it with --resume ${dir}`);
     }
   }
-  setDefaultBackend(args.resume ? run.backend : args.backend);
+  await useBackend(args.resume ? run.backend : args.backend);
   const trainer = makeTrain(run.config);
   const stepsPerUpdate = run.config.numEnvs * run.config.numSteps;
   let state = args.resume ? loadCheckpoint(dir, run) : initialState(run);
@@ -177,4 +177,10 @@ function writeOutputs(dir: string, rows: MetricRow[], run: RunFile): void {
   const title = `PPO ${run.config.env} (${run.config.cell === "none" ? "feed-forward" : run.config.cell})`;
   writeFileAtomic(join(dir, "curve.svg"), lineChartSvg(series, { title, xLabel: "environment steps", yLabel: "episode return" }));
   writeFileAtomic(join(dir, "curve.png"), lineChartPng(series));
+}
+
+/** Make `name` the default backend, starting the WebGPU device first when it is the one asked for. */
+export async function useBackend(name: string): Promise<void> {
+  if (name === "webgpu") await initWebGpu();
+  setDefaultBackend(name);
 }

@@ -62,5 +62,6 @@ export function setDefaultBackend(name: string): void {
   if (!factories.has(name)) {
     throw new RangeError(`setDefaultBackend: unknown backend "${name}"; available: ${backendNames().join(", ")}`);
   }
+  getBackend(name); // a backend that cannot start here (webgpu before initWebGpu) says so now, naming the fix
   defaultName = name;
 }

@@ -154,6 +154,11 @@ export function webgpuAdapter(): string {
   return ready().adapter;
 }
 
+/** Whether the adapter is a software rasteriser on the CPU (lavapipe, SwiftShader): correct, not fast. */
+export function webgpuIsSoftware(): boolean {
+  return ready().cpu;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 class WebGpuBackend implements Backend {
