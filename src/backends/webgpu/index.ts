@@ -85,7 +85,7 @@ const CAPS: Capabilities = {
 };
 
 const NOT_READY =
-  'the "webgpu" backend is not initialised: `await initWebGpu()` (from src/backends/webgpu/index.ts) before ' +
+  'the "webgpu" backend is not initialised: `await initWebGpu()` (exported by plastax) before ' +
   "using it. On a machine without a GPU, install the lavapipe software driver with `bash scripts/setup-webgpu.sh`.";
 
 let client: Client | null = null;
