@@ -1,13 +1,14 @@
 // Memory without reference counting: 100k eager ops on small arrays, yielding to the event loop now and then
 // (finalizers run between tasks), must keep device memory bounded: collected arrays return their buffers to
-// the pool, and the pool recycles them.
+// the pool, and the pool recycles them. And a call that frees more than the pool keeps stays correct.
 
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { webgpuMemoryStats } from "../../src/backends/webgpu/index.ts";
 import type { ArrayBase } from "../../src/core/array.ts";
 import * as lax from "../../src/core/lax.ts";
-import { on, put, ready, timedTest } from "./helpers.ts";
+import { type ConcreteArray, devicePut, jit, nn, np, random, tree, valueAndGrad } from "../../src/index.ts";
+import { assertClose, on, put, ready, timedTest } from "./helpers.ts";
 
 const s = suite("webgpu memory");
 const test = (name: string, fn: () => unknown) => timedTest(s, name, fn);
@@ -51,6 +52,24 @@ if (ready) {
     // 100k ops create ~100k 256-byte arrays (25 MiB) if nothing were freed; bounded means far below that.
     assert.ok(maxLive < 4 << 20, `live device memory stays bounded (max ${maxLive} bytes)`);
     assert.ok(maxTotal < 16 << 20, `device memory (live + pooled) grows by at most 16 MiB (grew by ${maxTotal} bytes)`);
+  });
+
+  test("a jit call whose temporaries overflow the pool: released buffers are destroyed only after their submit", () => {
+    // The gradient of a 60-step multiplicative-plasticity scan stacks [60, 64, 64, 32] residuals and frees
+    // many >64 KiB temporaries inside one command encoder: more than the pool keeps (256 MiB), so some are
+    // destroyed. Destroying one before the encoder is submitted used to fail the whole call.
+    const [T, B, I, H] = [60, 64, 32, 64];
+    const cell = nn.mpn({ hiddenSize: H });
+    const run = (backend: string) =>
+      on(backend, () => {
+        const params = tree.map((a: ArrayBase) => devicePut(a as ConcreteArray, backend), cell.init(random.key(1), I));
+        const xs = devicePut(random.normal(random.key(2), [T, B, I]) as ConcreteArray, backend);
+        const r = nn.rnn(cell, { timeMajor: true });
+        const [v, g] = jit(valueAndGrad((p: unknown) => np.sum(r.apply(p as never, null, xs)[1])), { backend })(params);
+        return [v, ...tree.leaves(g)].map((a) => (a as ArrayBase).dataSync());
+      });
+    const want = run("cpu");
+    run("webgpu").forEach((got, i) => assertClose(got, want[i], { rtol: 1e-3, atol: 1e-3 }, `output ${i}`));
   });
 }
 

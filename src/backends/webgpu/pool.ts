@@ -36,6 +36,12 @@ export function classBytes(bytes: number, align = 16): number {
 
 export class BufferPool {
   private readonly free = new Map<number, PooledBuffer[]>();
+  /**
+   * Released buffers over the pool's limit, waiting to be destroyed: the worker's open command encoder may still
+   * use them, and a buffer destroyed before its commands are submitted fails the whole submit. Destroying after
+   * the submit is safe (WebGPU keeps it alive until submitted work completes): the worker calls destroyReleased.
+   */
+  private readonly doomed: GPUBuffer[] = [];
   private serial = 0;
   liveBytes = 0;
   liveBuffers = 0;
@@ -91,8 +97,7 @@ export class BufferPool {
     this.liveBytes -= b.bytes;
     this.liveBuffers--;
     if (b.bytes > SLAB_MAX && this.pooledBytes + b.bytes > this.maxPooledBytes) {
-      b.gpu.destroy();
-      this.onDestroy();
+      this.doomed.push(b.gpu);
       return;
     }
     this.list(b.bytes).push(b);
@@ -100,8 +105,17 @@ export class BufferPool {
     this.pooledBuffers++;
   }
 
-  /** Destroy every idle buffer of its own (slabs stay: their chunks may be live). */
+  /** Destroy the buffers released over the limit; call once what was encoded with them is submitted. */
+  destroyReleased(): void {
+    if (this.doomed.length === 0) return;
+    for (const g of this.doomed) g.destroy();
+    this.doomed.length = 0;
+    this.onDestroy();
+  }
+
+  /** Destroy every idle buffer of its own (slabs stay: their chunks may be live); call after a submit. */
   trim(): void {
+    this.destroyReleased();
     for (const [size, list] of this.free) {
       if (size <= SLAB_MAX) continue;
       for (const b of list) b.gpu.destroy();

@@ -123,12 +123,14 @@ class Executor {
   /** Submit whatever has been encoded. */
   flush(): void {
     this.endPass();
-    if (this.encoder === null) return;
-    this.device.queue.submit([this.encoder.finish()]);
-    this.encoder = null;
-    this.dispatchesInEncoder = 0;
-    this.submits++;
-
+    if (this.encoder !== null) {
+      this.device.queue.submit([this.encoder.finish()]);
+      this.encoder = null;
+      this.dispatchesInEncoder = 0;
+      this.submits++;
+    }
+    // Only now: buffers released while the encoder was open may be used by what was just submitted.
+    this.pool.destroyReleased();
   }
 
   private use(b: PooledBuffer): GPUBuffer {
