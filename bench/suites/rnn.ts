@@ -22,6 +22,8 @@ export interface PxModel {
   readonly forward: (params: any, xs: Arr) => Arr;
   /** Gradient leaves in the workload's report order. */
   readonly gradLeaves: (grads: any) => Arr[];
+  /** The forward used under valueAndGrad, when it differs (a checkpointed scan body). */
+  readonly gradForward?: (params: any, xs: Arr) => Arr;
   /** Host-side layout fix-ups of the outputs (e.g. nn's [out, in] weights to the canonical [in, out]). */
   readonly fixOutputs?: (outs: Float32Array[], mode: Mode) => Float32Array[];
   readonly note: string;
@@ -35,7 +37,7 @@ interface NnLike {
   mpn(o: { hiddenSize: number }): unknown;
   cfc(o: { units: number }): unknown;
   ltc(o: { wiring: number }): unknown;
-  rnn(cell: unknown, o: { timeMajor: boolean }): { init(key: Arr, inputSize: number): unknown; apply(p: unknown, c: null, xs: Arr): [unknown, Arr] };
+  rnn(cell: unknown, o: { timeMajor: boolean; checkpoint?: boolean }): { init(key: Arr, inputSize: number): unknown; apply(p: unknown, c: null, xs: Arr): [unknown, Arr] };
 }
 const nn = () => optional<NnLike>("nn");
 
@@ -81,9 +83,9 @@ export function plastaxModel(cell: CellName, be: string): PxModel {
   const { T, B, I, H } = S;
   const lib = nn();
   const put = (d: Float32Array, shape: number[]) => fromHost(d, shape, be);
-  const rnnOf = (c: unknown) => lib!.rnn(c, { timeMajor: true });
-  const nnForward = (c: unknown) => {
-    const r = rnnOf(c);
+  const rnnOf = (c: unknown, checkpoint = false) => lib!.rnn(c, { timeMajor: true, checkpoint });
+  const nnForward = (c: unknown, checkpoint = false) => {
+    const r = rnnOf(c, checkpoint);
     return (p: unknown, xs: Arr) => r.apply(p, null, xs)[1];
   };
   switch (cell) {
@@ -142,8 +144,11 @@ export function plastaxModel(cell: CellName, be: string): PxModel {
         params: { wi: put(d.wi, [H, I]), wh: put(d.wh, [H, H]), b: put(d.b, [H]), lambda: put(d.lambda, [H, F]), gamma: put(d.gamma, [H, F]) },
         xs: put(d.x, [T, B, I]),
         forward: nnForward(lib!.stpn({ hiddenSize: H })),
+        // Every step's intermediates are [B, H, I + H]: stored for 100 steps they need ~5 GB, past what a
+        // WebAssembly memory can address. A checkpointed step (jax.checkpoint) stores the carry alone.
+        gradForward: nnForward(lib!.stpn({ hiddenSize: H }), true),
         gradLeaves: (g) => [g.wi, g.wh, g.b, g.lambda, g.gamma],
-        note: "nn.stpn (per-synapse lambda/gamma, pre-normalisation)",
+        note: "nn.stpn (per-synapse lambda/gamma, pre-normalisation); fwd+bwd: rnn({checkpoint: true})",
       };
     }
     case "MPN": {
@@ -183,7 +188,8 @@ export function plastaxRnnImpl(cell: CellName, mode: Mode, b: BackendInfo, fresh
       const f = px.jit(m.forward, { backend: be });
       return { call: () => f(m.params, m.xs), extract: fix, note: m.note };
     }
-    const make = () => px.jit(px.valueAndGrad((p: unknown, xs: Arr) => pxm.rnnLoss(m.forward(p, xs))), { backend: be });
+    const forward = m.gradForward ?? m.forward;
+    const make = () => px.jit(px.valueAndGrad((p: unknown, xs: Arr) => pxm.rnnLoss(forward(p, xs))), { backend: be });
     const unpack = ([v, g]: [Arr, unknown]) => [v, ...m.gradLeaves(g)];
     if (fresh) return { call: () => unpack(make()(m.params, m.xs)), extract: fix, note: m.note };
     const f = make();

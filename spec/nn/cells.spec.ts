@@ -4,7 +4,8 @@
 
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { type Array, jit, np, random, tree, vmap } from "../../src/index.ts";
+import { type Array, grad, jit, np, random, tree, valueAndGrad, vmap } from "../../src/index.ts";
+import { traceToJaxpr } from "../../src/core/staging.ts";
 import * as nn from "../../src/nn/index.ts";
 import { checkGrads } from "../../src/testing/index.ts";
 import { assertClose, assertTreeClose, host } from "./helpers.ts";
@@ -208,6 +209,24 @@ test("rnn: time-major and batch-major layouts agree; reverse runs backwards", ()
   const [, yR] = nn.rnn(cell, { reverse: true }).apply(params, null, xb.get(0));
   const [, yF] = nn.rnn(cell).apply(params, null, np.flip(xb.get(0), 0));
   assertTreeClose(yR, np.flip(yF, 0), "reverse");
+});
+
+test("rnn({checkpoint: true}): same values and gradients, and the backward pass stores only the step inputs", () => {
+  const cell = nn.stpn({ hiddenSize: H });
+  const params = cell.init(kp, I);
+  const xb = random.normal(kb, [2, 6, I]);
+  const loss = (r: nn.Rnn) => (p: unknown) => r.apply(p as never, null, xb)[1].square().sum();
+  const [v0, g0] = valueAndGrad(loss(nn.rnn(cell)))(params);
+  const [v1, g1] = valueAndGrad(loss(nn.rnn(cell, { checkpoint: true })))(params);
+  assertClose(v1.item(), v0.item(), "loss");
+  assertTreeClose(g1, g0, "gradients");
+  // The checkpointed scan body is a checkpoint call: its forward intermediates are not scan residuals.
+  const leaves = tree.leaves(params) as Array[];
+  const def = tree.structure(params);
+  const staged = (r: nn.Rnn) =>
+    String(traceToJaxpr((...ls) => tree.leaves(grad(loss(r))(tree.unflatten(def, ls))) as Array[], leaves.map((l) => l.aval)).jaxpr);
+  assert.ok(staged(nn.rnn(cell, { checkpoint: true })).includes("checkpoint"), "a checkpoint call in the staged gradient");
+  assert.not.ok(staged(nn.rnn(cell)).includes("checkpoint"));
 });
 
 test("every cell's default params and carry are float32", () => {

@@ -9,7 +9,7 @@
 // so apply accepts leading batch dims directly (x [...batch, inputSize] with a carry from
 // initCarry(params, batch)); that path is cheap because it is the same ops on bigger arrays.
 
-import { type Array, lax, np, scan, tree } from "../index.ts";
+import { type Array, checkpoint, lax, np, scan, tree } from "../index.ts";
 
 export type Key = Array;
 
@@ -41,6 +41,12 @@ export interface RnnOptions {
   readonly reverse?: boolean;
   /** Scan unroll factor. */
   readonly unroll?: number;
+  /**
+   * Recompute each step's intermediates in the backward pass instead of storing them (jax.checkpoint on the scan
+   * body): reverse mode then keeps only the carries and inputs per step, at the cost of a second forward pass.
+   * Worth it for plastic cells, whose per-step intermediates are [..., H, I + H] (STPN) or [..., H, I] (MPN).
+   */
+  readonly checkpoint?: boolean;
 }
 
 export interface Rnn<P = any, C = any> {
@@ -58,7 +64,7 @@ export interface Rnn<P = any, C = any> {
 
 /** A layer that scans `cell` over a time axis with optional episode resets. */
 export function rnn<P, C>(cell: Cell<P, C>, opts: RnnOptions = {}): Rnn<P, C> {
-  const { timeMajor = false, reverse = false, unroll = 1 } = opts;
+  const { timeMajor = false, reverse = false, unroll = 1, checkpoint: remat = false } = opts;
   return {
     cell,
     init: (key, inputSize) => cell.init(key, inputSize),
@@ -94,7 +100,8 @@ export function rnn<P, C>(cell: Cell<P, C>, opts: RnnOptions = {}): Rnn<P, C> {
         seq = { x: xsT, r: rsT };
         step = ((c: C, inp: { x: Array; r: Array }): [C, Array] => cell.apply(params, resetWhere(inp.r, fresh, c), inp.x)) as never;
       }
-      const [cT, ysT] = scan(step as (c: C, x: unknown) => [C, Array], c0, seq, { reverse, unroll });
+      const body = step as (c: C, x: unknown) => [C, Array];
+      const [cT, ysT] = scan(remat ? checkpoint(body) : body, c0, seq, { reverse, unroll });
       const ys = ysT as unknown as Array;
       return [cT, tAxis === 0 ? ys : np.moveaxis(ys, 0, tAxis)];
     },
