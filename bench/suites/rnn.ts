@@ -148,7 +148,7 @@ export function plastaxModel(cell: CellName, be: string): PxModel {
         // WebAssembly memory can address. A checkpointed step (jax.checkpoint) stores the carry alone.
         gradForward: nnForward(lib!.stpn({ hiddenSize: H }), true),
         gradLeaves: (g) => [g.wi, g.wh, g.b, g.lambda, g.gamma],
-        note: "nn.stpn (per-synapse lambda/gamma, pre-normalisation); fwd+bwd: rnn({checkpoint: true})",
+        note: "nn.stpn (per-synapse lambda/gamma, pre-normalisation)",
       };
     }
     case "MPN": {
@@ -189,11 +189,12 @@ export function plastaxRnnImpl(cell: CellName, mode: Mode, b: BackendInfo, fresh
       return { call: () => f(m.params, m.xs), extract: fix, note: m.note };
     }
     const forward = m.gradForward ?? m.forward;
+    const note = m.gradForward ? `${m.note}; rnn({checkpoint: true})` : m.note;
     const make = () => px.jit(px.valueAndGrad((p: unknown, xs: Arr) => pxm.rnnLoss(forward(p, xs))), { backend: be });
     const unpack = ([v, g]: [Arr, unknown]) => [v, ...m.gradLeaves(g)];
-    if (fresh) return { call: () => unpack(make()(m.params, m.xs)), extract: fix, note: m.note };
+    if (fresh) return { call: () => unpack(make()(m.params, m.xs)), extract: fix, note };
     const f = make();
-    return { call: () => unpack(f(m.params, m.xs)), extract: fix, note: m.note };
+    return { call: () => unpack(f(m.params, m.xs)), extract: fix, note };
   });
 }
 
