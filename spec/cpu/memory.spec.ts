@@ -7,7 +7,7 @@ import vm from "node:vm";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { cpuBackend, statsOf } from "../../src/backends/cpu/index.ts";
-import { sizeClassBytes } from "../../src/backends/cpu/memory.ts";
+import { Heap, sizeClassBytes } from "../../src/backends/cpu/memory.ts";
 import { ConcreteArray } from "../../src/core/array.ts";
 import type { ArrayBase } from "../../src/core/array.ts";
 import * as lax from "../../src/core/lax.ts";
@@ -38,6 +38,27 @@ test("size classes bound the waste and freed blocks are reused", () => {
   const q = heap.malloc(990);
   assert.is(q, p, "a freed block of the same class is reused");
   heap.freeRaw(q, 990);
+});
+
+test("at the address-space limit, freed blocks of other sizes are merged rather than reported as out of memory", () => {
+  // A 64 MiB heap: fill it with 1 MiB blocks, keep every fourth live and a last block at the top, free the rest.
+  const h = new Heap(false, FinalizationRegistry, null, 1 << 20, 64 << 20);
+  const MiB = 1 << 20;
+  const blocks: number[] = [];
+  for (let i = 0; i < 62; i++) blocks.push(h.malloc(MiB));
+  const keep = (i: number) => i % 8 === 7 || i === 61;
+  const live = blocks.filter((_, i) => keep(i));
+  blocks.filter((_, i) => !keep(i)).forEach((p) => h.freeRaw(p, MiB));
+  // 7 MiB free runs in the middle: a 6 MiB block (a class none of the freed blocks has) must come from one.
+  const big = h.malloc(6 * MiB);
+  const inRun = live.some((l) => big >= l - 7 * MiB && big + 6 * MiB <= l);
+  assert.ok(inRun, `6 MiB block at ${big} lies in a merged run of freed blocks`);
+  assert.ok(live.every((l) => big + 6 * MiB <= l || big >= l + MiB), "it overlaps no live block");
+  // The rest of the merged runs is still usable: another 6 MiB and many 1 MiB blocks fit.
+  h.malloc(6 * MiB);
+  for (let i = 0; i < 16; i++) h.malloc(MiB);
+  // Past what is free, the error names the limit and the live bytes.
+  assert.throws(() => h.malloc(48 * MiB), /out of memory .*limited to 64 MiB.*bytes are live/);
 });
 
 test("buffers of unreachable arrays are freed by the garbage collector", async () => {

@@ -49,6 +49,7 @@ export class Heap {
   /** Live bytes by class (allocated and not yet freed), for tests and stats. */
   liveBytes = 0;
   private buf: ArrayBufferLike;
+  private readonly maxPages: number;
   f32!: Float32Array;
   i32!: Int32Array;
   u32!: Uint32Array;
@@ -59,9 +60,12 @@ export class Heap {
     registry: typeof FinalizationRegistry = FinalizationRegistry,
     private readonly collect: ((minor: boolean) => void) | null = null,
     initialBytes = 32 << 20,
+    /** Address space limit (WebAssembly's 4 GiB; smaller in tests). */
+    maxBytes = MAX_PAGES * PAGE,
   ) {
     const initial = Math.ceil(initialBytes / PAGE);
-    this.memory = new WebAssembly.Memory({ initial, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
+    this.maxPages = Math.min(MAX_PAGES, Math.floor(maxBytes / PAGE));
+    this.memory = new WebAssembly.Memory({ initial, maximum: this.maxPages, shared } as WebAssembly.MemoryDescriptor);
     this.buf = this.memory.buffer;
     this.refresh();
     this.registry = new registry((held: number) => this.release(held));
@@ -112,14 +116,78 @@ export class Heap {
   private bump(c: number): number {
     const size = classBytes(c);
     if (size >= 1024) this.top = Math.ceil(this.top / 64) * 64; // (no bitwise ops: addresses reach 2^32)
-    const ptr = this.top;
+    let ptr = this.top;
     if (ptr + size > this.memory.buffer.byteLength) {
       const reused = this.reclaim(c);
       if (reused !== null) return reused; // (liveBytes already counts class c)
-      this.grow(ptr + size);
+      if (!this.canGrow(ptr + size)) {
+        const carved = this.compact(c);
+        if (carved !== null) return carved;
+        ptr = size >= 1024 ? Math.ceil(this.top / 64) * 64 : this.top;
+      }
+      if (ptr + size > this.memory.buffer.byteLength) this.grow(ptr + size);
     }
     this.top = ptr + size;
     return ptr;
+  }
+
+  private canGrow(needed: number): boolean {
+    return Math.ceil(needed / PAGE) <= this.maxPages;
+  }
+
+  /**
+   * The last resort before running out of address space. Free lists are per size class and never merge, so a
+   * long run of programs of many sizes (a 4096² matmul, then a GB-sized gradient arena, ...) can strand most of
+   * the memory in blocks too small for the next request. Collect everything, merge adjacent free blocks, give
+   * a free run that ends at the bump pointer back to it, and carve a block of class c from the first run that
+   * fits (the rest of every run goes back to the free lists as class-sized pieces). Returns the block or null.
+   */
+  private compact(c: number): number | null {
+    this.collect?.(false);
+    (this.registry as unknown as CleanupSome).cleanupSome?.();
+    const blocks: [number, number][] = [];
+    this.free.forEach((list, k) => {
+      for (const ptr of list) blocks.push([ptr, classBytes(k)]);
+    });
+    this.free.length = 0;
+    blocks.sort((a, b) => a[0] - b[0]);
+    const runs: [number, number][] = [];
+    for (const [ptr, n] of blocks) {
+      const last = runs[runs.length - 1];
+      if (last !== undefined && last[0] + last[1] === ptr) last[1] += n;
+      else runs.push([ptr, n]);
+    }
+    const tail = runs[runs.length - 1];
+    if (tail !== undefined && tail[0] + tail[1] === this.top) {
+      this.top = tail[0];
+      runs.pop();
+    }
+    const need = classBytes(c);
+    let got: number | null = null;
+    for (const [start, n] of runs) {
+      const at = need >= 1024 ? Math.ceil(start / 64) * 64 : start;
+      if (got === null && at + need <= start + n) {
+        got = at;
+        this.scatter(start, at - start);
+        this.scatter(at + need, start + n - at - need);
+      } else {
+        this.scatter(start, n);
+      }
+    }
+    return got;
+  }
+
+  /** Return [ptr, ptr + n) (16-aligned, n a multiple of 16) to the free lists as class-sized blocks. */
+  private scatter(ptr: number, n: number): void {
+    while (n >= 16) {
+      let k = classOf(n);
+      if (classBytes(k) > n) k--;
+      // Blocks of 1 KiB and more start on 64 bytes (as bump allocation places them): pad with a small block.
+      if (classBytes(k) >= 1024 && ptr % 64 !== 0) k = classOf(64 - (ptr % 64));
+      (this.free[k] ??= []).push(ptr);
+      ptr += classBytes(k);
+      n -= classBytes(k);
+    }
   }
 
   /**
@@ -149,9 +217,13 @@ export class Heap {
   private grow(needed: number): void {
     const have = this.memory.buffer.byteLength;
     const want = Math.max(needed, have + Math.floor(have / 2));
-    const pages = Math.min(MAX_PAGES, Math.ceil(want / PAGE)) - have / PAGE;
+    const pages = Math.min(this.maxPages, Math.ceil(want / PAGE)) - have / PAGE;
     if (have / PAGE + pages < Math.ceil(needed / PAGE)) {
-      throw new RangeError(`cpu backend: out of memory (need ${needed} bytes; the WebAssembly memory is limited to 4 GiB)`);
+      const limit = this.maxPages === MAX_PAGES ? "4 GiB" : `${(this.maxPages * PAGE) / 2 ** 20} MiB`;
+      throw new RangeError(
+        `cpu backend: out of memory (need ${needed} bytes; the WebAssembly memory is limited to ${limit}, ${this.liveBytes} bytes are live); ` +
+          "programs that need more run on the reference backend (jit(f, {backend: 'reference'}))",
+      );
     }
     this.memory.grow(pages);
     this.refresh();

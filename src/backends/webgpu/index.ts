@@ -2,7 +2,7 @@
 // run by a worker thread that owns the Dawn device (worker.ts, through client.ts). May import core and
 // backends/schedule only.
 //
-//   import { initWebGpu } from "plastax/src/backends/webgpu/index.ts";
+//   import { initWebGpu } from "plastax";   // src/index.ts re-exports the functions below
 //   await initWebGpu();                 // once: starts the worker and gets the device
 //   setDefaultBackend("webgpu");        // or jit(f, {backend: "webgpu"}), devicePut(x, "webgpu")
 //
