@@ -13,50 +13,9 @@ import { bind } from "../../src/core/interpreter.ts";
 import * as lax from "../../src/core/lax.ts";
 import { traceToJaxpr } from "../../src/core/staging.ts";
 import { vmap } from "../../src/transforms/vmap.ts";
+import { type Rng, range, rng } from "../support/rng.ts";
 
-export const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-
-// ---------------------------------------------------------------------------------------------------------
-// Seeded randomness: fast-check draws the seed, the case is a function of it (failures report the seed).
-
-export interface Rng {
-  next(): number;
-  int(lo: number, hi: number): number;
-  pick<T>(xs: readonly T[]): T;
-  chance(p: number): boolean;
-  shape(minRank: number, maxRank: number, maxDim?: number): number[];
-  perm(n: number): number[];
-  subset(n: number, min?: number): number[];
-}
-
-export function rng(seed: number): Rng {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const perm = (n: number) => {
-    const p = range(n);
-    for (let i = n - 1; i > 0; i--) {
-      const j = int(0, i);
-      [p[i], p[j]] = [p[j], p[i]];
-    }
-    return p;
-  };
-  return {
-    next,
-    int,
-    pick: (xs) => xs[int(0, xs.length - 1)],
-    chance: (p) => next() < p,
-    shape: (minRank, maxRank, maxDim = 3) => range(int(minRank, maxRank)).map(() => int(1, maxDim)),
-    perm,
-    subset: (n, min = 0) => perm(n).slice(0, int(min, n)).sort((a, b) => a - b),
-  };
-}
+export { type Rng, range, rng };
 
 /** What values an operand holds (beyond its dtype): keeps ops in their domains and exercises edge cases. */
 export type Kind = "any" | "positive" | "unit" | "nonzero" | "index" | "shift" | "bits";
