@@ -16,7 +16,8 @@ import * as lax from "../../src/core/lax.ts";
 import { valueAndGrad } from "../../src/transforms/ad.ts";
 import { cond, foriLoop, scan, whileLoop } from "../../src/transforms/controlFlow.ts";
 import { jit } from "../../src/transforms/jit.ts";
-import { type Rand, type Tol, assertClose, checkJitAgainstReference, on, put, randData, randInt, ready, rng, sizeOf, timedTest } from "./helpers.ts";
+import { vmap } from "../../src/transforms/vmap.ts";
+import { EXACT, type Rand, type Tol, assertClose, checkJitAgainstReference, on, put, randData, randInt, ready, rng, sizeOf, timedTest } from "./helpers.ts";
 
 const s = suite("webgpu jit");
 const test = (name: string, fn: () => unknown) => timedTest(s, name, fn);
@@ -159,6 +160,24 @@ if (ready) {
       return [c as ArrayBase];
     };
     checkJitAgainstReference("cond in scan", [f32(r, []), f32(r, [12])], g, TOL);
+  });
+
+  test("scatters with unique indices: vmapped dynamicUpdateSlice over 2,000 lanes, and lax.scatter(..., {uniqueIndices})", () => {
+    const r = rng(77);
+    const n = 2000;
+    const grids = f32(r, [n, 10, 10]);
+    const rows = { data: Int32Array.from({ length: n }, () => randInt(r, -2, 11)), shape: [n], dtype: "int32" as DType };
+    const cols = { data: Int32Array.from({ length: n }, () => randInt(r, 0, 9)), shape: [n], dtype: "int32" as DType };
+    const patch = f32(r, [n, 2, 3]);
+    // Each lane writes a 2x3 patch at a (clamped) data-dependent corner of its own grid.
+    const write = vmap((g: ArrayBase, i: ArrayBase, j: ArrayBase, u: ArrayBase) => lax.dynamicUpdateSlice(g, u, [i, j]));
+    checkJitAgainstReference("vmapped dynamicUpdateSlice", [grids, rows, cols, patch], (g, i, j, u) => [write(g, i, j, u) as ArrayBase], EXACT);
+    // A permutation of rows: unique by construction; set and add.
+    const perm = Int32Array.from({ length: 50 }, (_, i) => (i * 17) % 50);
+    const idx = { data: perm, shape: [50, 1], dtype: "int32" as DType };
+    const base = f32(r, [50, 4]);
+    const upd = f32(r, [50, 4]);
+    checkJitAgainstReference("unique scatter / scatterAdd", [base, idx, upd], (x, i, u) => [lax.scatter(x, i, u, [0], { uniqueIndices: true }), lax.scatterAdd(x, i, u, [0], { uniqueIndices: true })], EXACT);
   });
 
   test("gradients through jit: an MLP loss", () => {

@@ -175,14 +175,25 @@ export function gather(x: Array, idx: Array, axes: readonly number[]): Array {
   return bind1(P.gatherP, [x, asIndex("gather", idx)], { axes: [...axes] });
 }
 
-export function scatterAdd(x: Array, idx: Array, updates: ArrayLike, axes: readonly number[]): Array {
-  const u = convertElementType(asArray(updates), x.dtype, x.weakType);
-  return bind1(P.scatterAddP, [x, asIndex("scatterAdd", idx), u], { axes: [...axes] });
+export interface ScatterOptions {
+  /**
+   * The caller promises that no two index rows name the same element (JAX's `unique_indices`). Backends may
+   * then update in parallel without ordering duplicates (webgpu: one thread per update instead of per
+   * output element). Results are unspecified if the promise is broken.
+   */
+  readonly uniqueIndices?: boolean;
 }
 
-export function scatter(x: Array, idx: Array, updates: ArrayLike, axes: readonly number[]): Array {
+const scatterParams = (axes: readonly number[], opts: ScatterOptions) => (opts.uniqueIndices ? { axes: [...axes], uniqueIndices: true } : { axes: [...axes] });
+
+export function scatterAdd(x: Array, idx: Array, updates: ArrayLike, axes: readonly number[], opts: ScatterOptions = {}): Array {
   const u = convertElementType(asArray(updates), x.dtype, x.weakType);
-  return bind1(P.scatterP, [x, asIndex("scatter", idx), u], { axes: [...axes] });
+  return bind1(P.scatterAddP, [x, asIndex("scatterAdd", idx), u], scatterParams(axes, opts));
+}
+
+export function scatter(x: Array, idx: Array, updates: ArrayLike, axes: readonly number[], opts: ScatterOptions = {}): Array {
+  const u = convertElementType(asArray(updates), x.dtype, x.weakType);
+  return bind1(P.scatterP, [x, asIndex("scatter", idx), u], scatterParams(axes, opts));
 }
 
 const reducer = (p: Primitive) => (x: ArrayLike, axes?: number | readonly number[] | null): Array => {

@@ -172,7 +172,8 @@ batchRules.set(P.dynamicUpdateSliceP, ([x, u, ...starts], [dx, du, ...ds], param
   if (ds.every((d) => d === null)) return [[bind1(P.dynamicUpdateSliceP, [xb, ub, zeroStart(), ...starts], params)], [0]];
   const sizes = ub.shape.slice(1);
   const idx = windowIndices(laneStarts(starts, ds, xb.shape.slice(1), sizes, size), sizes, size, true);
-  return [[bind1(P.scatterP, [xb, idx, ub], { axes: range(xb.ndim) })], [0]];
+  // Each lane writes its own window: the index rows (lane, position) are distinct by construction.
+  return [[bind1(P.scatterP, [xb, idx, ub], { axes: range(xb.ndim), uniqueIndices: true })], [0]];
 });
 
 // ---------------------------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ export function emitFallback(s: FallbackStep, cx: CodegenContext): KernelPlan {
       return one(gather(ins[0], ins[1], outs[0], p.axes, cx));
     case P.scatterAddP:
     case P.scatterP:
-      return plan(scatter(ins[0], ins[1], ins[2], outs[0], p.axes, s.primitive === P.scatterAddP, cx));
+      return plan(scatter(ins[0], ins[1], ins[2], outs[0], p.axes, s.primitive === P.scatterAddP, p.uniqueIndices === true, cx));
     case P.argmaxP:
     case P.argminP:
       return one(argReduce(ins[0], outs[0], p.axis, s.primitive === P.argmaxP, cx));
@@ -128,7 +128,13 @@ function gather(x: Operand, idx: Operand, out: Operand, axes: readonly number[],
   });
 }
 
-function scatter(x: Operand, idx: Operand, upd: Operand, out: Operand, axes: readonly number[], add: boolean, cx: CodegenContext): PlanOp[] {
+/**
+ * Without atomics, and in the reference's order: a thread owns output positions and walks every update row in
+ * batch order (duplicates then add, or overwrite, exactly as the reference does), which costs outputs x rows.
+ * With unique indices (vmap of dynamicUpdateSlice, lax.scatter(..., {uniqueIndices: true})) no two rows meet,
+ * so one thread per (row, rest position) writes its element directly.
+ */
+function scatter(x: Operand, idx: Operand, upd: Operand, out: Operand, axes: readonly number[], add: boolean, unique: boolean, cx: CodegenContext): PlanOp[] {
   const shape = x.aval.shape;
   const ops: PlanOp[] = [{ op: "copy", src: x.ref, dst: out.ref, bytes: 4 * prod(shape) }];
   const st = stridesOf(shape);
@@ -137,6 +143,11 @@ function scatter(x: Operand, idx: Operand, upd: Operand, out: Operand, axes: rea
   const A = prod(axes.map((a) => shape[a]));
   const k = axes.length;
   if (B === 0 || R === 0) return ops;
+  if (unique) {
+    const d = scatterUnique(idx, upd, out, axes, add, R, cx);
+    if (d !== null) ops.push({ op: "dispatch", d });
+    return ops;
+  }
   // Threads own (axis position, rest position) pairs when rest positions alone give little parallelism.
   const byPosition = R < WG && A * R <= 1 << 22;
   const sb = new ShaderBuilder(cx);
@@ -162,6 +173,29 @@ function scatter(x: Operand, idx: Operand, upd: Operand, out: Operand, axes: rea
   });
   if (d !== null) ops.push({ op: "dispatch", d });
   return ops;
+}
+
+function scatterUnique(idx: Operand, upd: Operand, out: Operand, axes: readonly number[], add: boolean, R: number, cx: CodegenContext): Dispatch | null {
+  const shape = out.aval.shape;
+  const st = stridesOf(shape);
+  const B = prod(idx.aval.shape.slice(0, -1));
+  const k = axes.length;
+  const sb = new ShaderBuilder(cx);
+  return perElement(B * R, cx, sb, (lines) => {
+    const I = arr(sb, idx);
+    const U = arr(sb, upd);
+    const O = arr(sb, out, true);
+    lines.push(`let R = ${sb.u(R)};`, "let b = t / R;", "let r = t % R;");
+    const rest = restOffset(sb, lines, "r", shape, axes);
+    const sd = idx.aval.dtype;
+    const comp = (j: number) => (sd === "int32" ? `${I}[b * ${k}u + ${j}u]` : `i32(min(${I}[b * ${k}u + ${j}u], 2147483647u))`);
+    axes.forEach((_, j) => lines.push(`let j${j} = ${comp(j)};`));
+    if (k > 0) lines.push(`if (${axes.map((a, j) => `j${j} < 0i || j${j} >= ${sb.i(shape[a])}`).join(" || ")}) { return; }`);
+    lines.push(`let o = ${[...axes.map((a, j) => `u32(j${j}) * ${sb.u(st[a])}`), rest].join(" + ")};`);
+    const u = `${U}[t]`;
+    const isBool = out.aval.dtype === "bool";
+    lines.push(add ? `${O}[o] = ${isBool ? `${O}[o] | ${u}` : `${O}[o] + ${u}`};` : `${O}[o] = ${u};`);
+  });
 }
 
 function around(shape: readonly number[], axis: number) {
