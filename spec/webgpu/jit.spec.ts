@@ -11,7 +11,7 @@ import { aval } from "../../src/core/aval.ts";
 import { getBackend } from "../../src/core/backend.ts";
 import { devicePut } from "../../src/core/interpreter.ts";
 import { traceToJaxpr } from "../../src/core/staging.ts";
-import type { DType } from "../../src/core/dtype.ts";
+import type { DType, TypedArray } from "../../src/core/dtype.ts";
 import * as lax from "../../src/core/lax.ts";
 import { valueAndGrad } from "../../src/transforms/ad.ts";
 import { cond, foriLoop, scan, whileLoop } from "../../src/transforms/controlFlow.ts";
@@ -178,6 +178,24 @@ if (ready) {
     const base = f32(r, [50, 4]);
     const upd = f32(r, [50, 4]);
     checkJitAgainstReference("unique scatter / scatterAdd", [base, idx, upd], (x, i, u) => [lax.scatter(x, i, u, [0], { uniqueIndices: true }), lax.scatterAdd(x, i, u, [0], { uniqueIndices: true })], EXACT);
+  });
+
+  test("vmapped scatters with duplicate indices, lane blocks (vmap, vmap of vmap, and a gather's transpose)", () => {
+    const r = rng(78);
+    const n = 1500;
+    const grids = f32(r, [n, 6, 5]);
+    // Three writes per lane, at positions that repeat within a lane (the last write wins; adds accumulate).
+    const pos = { data: Int32Array.from({ length: n * 3 * 2 }, (_, i) => randInt(r, i % 2 === 0 ? -1 : 0, i % 2 === 0 ? 6 : 4) % 2), shape: [n, 3, 2], dtype: "int32" as DType };
+    const vals = f32(r, [n, 3]);
+    const setAdd = (g: ArrayBase, p: ArrayBase, v: ArrayBase) => [lax.scatter(g, p, v, [0, 1]), lax.scatterAdd(g, p, v, [0, 1])];
+    checkJitAgainstReference("vmapped scatter/scatterAdd", [grids, pos, vals], (g, p, v) => vmap(setAdd)(g, p, v) as ArrayBase[], EXACT);
+    // Nested: [30, 50] lanes; the outer vmap must not reuse the inner lane-block hint.
+    const resh = (x: { data: TypedArray; shape: number[]; dtype: DType }) => ({ ...x, shape: [30, 50, ...x.shape.slice(1)] });
+    checkJitAgainstReference("vmap(vmap(scatter))", [resh(grids), resh(pos), resh(vals)], (g, p, v) => vmap(vmap(setAdd))(g, p, v) as ArrayBase[], EXACT);
+    // The transpose of a vmapped gather is a vmapped scatterAdd with the same lane blocks.
+    const picked = (g: ArrayBase, p: ArrayBase) => lax.reduceSum(lax.mul(lax.gather(g, p, [0, 1]), lax.gather(g, p, [0, 1])), [0]);
+    const loss = (g: ArrayBase, p: ArrayBase) => lax.reduceSum(vmap(picked)(g, p) as ArrayBase, [0]);
+    checkJitAgainstReference("grad of a vmapped gather", [grids, pos], (g, p) => [valueAndGrad(loss)(g, p)[1] as ArrayBase], { rtol: 1e-6, atol: 1e-6 });
   });
 
   test("gradients through jit: an MLP loss", () => {

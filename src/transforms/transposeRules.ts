@@ -92,10 +92,13 @@ transposeRules.set(P.dynamicUpdateSliceP, ([ct], [x, u, ...starts]) => {
   ];
 });
 // gather clamps its indices but scatterAdd drops out-of-bounds ones, so clamp before scattering back.
-transposeRules.set(P.gatherP, ([ct], [x, idx], { axes }) => [
-  bind1(P.scatterAddP, [zerosLike(x.aval), clampIndices(idx as ArrayBase, x.aval.shape, axes), ct!], { axes }),
+transposeRules.set(P.gatherP, ([ct], [x, idx], { axes, lanes }) => [
+  bind1(P.scatterAddP, [zerosLike(x.aval), clampIndices(idx as ArrayBase, x.aval.shape, axes), ct!], indexParams(axes, lanes)),
   null,
 ]);
+
+/** Gather/scatter params, keeping vmap's lane-block hint (see vmapRules.ts) where the indices carry it. */
+const indexParams = (axes: readonly number[], lanes: number | undefined) => (lanes === undefined ? { axes } : { axes, lanes });
 
 /** Clamp each index column j of idx [...batch, k] into [0, shape[axes[j]] - 1], as gather does. */
 function clampIndices(idx: ArrayBase, shape: readonly number[], axes: readonly number[]): ArrayBase {
@@ -117,10 +120,10 @@ function inBounds(shape: readonly number[], idx: ArrayBase, axes: number[], like
 }
 
 for (const p of [P.scatterAddP, P.scatterP] as Primitive[]) {
-  transposeRules.set(p, ([ct], [x, idx, u], { axes }) => {
+  transposeRules.set(p, ([ct], [x, idx, u], { axes, lanes }) => {
     const i = idx as ArrayBase;
-    const tx = orNull(isUndefined(x), () => (p === P.scatterAddP ? ct! : bind1(P.scatterP, [ct!, i, zerosLike(u.aval)], { axes })));
-    const tu = orNull(isUndefined(u), () => inBounds(x.aval.shape, i, axes, bind1(P.gatherP, [ct!, i], { axes })));
+    const tx = orNull(isUndefined(x), () => (p === P.scatterAddP ? ct! : bind1(P.scatterP, [ct!, i, zerosLike(u.aval)], indexParams(axes, lanes))));
+    const tu = orNull(isUndefined(u), () => inBounds(x.aval.shape, i, axes, bind1(P.gatherP, [ct!, i], indexParams(axes, lanes))));
     return [tx, null, tu];
   });
 }

@@ -180,6 +180,8 @@ batchRules.set(P.dynamicUpdateSliceP, ([x, u, ...starts], [dx, du, ...ds], param
 // Gather and scatter (see architecture.md for the compact form). A batched operand is one more indexed-over
 // "rest" axis; batched indices add a batch dimension to the index array; when both are batched each lane
 // must read its own operand slice, so the lane number becomes one more index column (over operand axis 0).
+// Such index rows come in `lanes` equal blocks, block L all in lane L (operand axis 0 = L): the `lanes` param
+// says so (JAX's operand/indices batching dims), so a backend can give lane L's outputs only lane L's rows.
 
 function withLaneColumn(idx: ArrayBase): ArrayBase {
   const col = lax.iota(idx.dtype, [...idx.shape.slice(0, -1), 1], 0);
@@ -188,14 +190,17 @@ function withLaneColumn(idx: ArrayBase): ArrayBase {
 
 const shifted = (axes: readonly number[]) => axes.map((a) => a + 1);
 
-batchRules.set(P.gatherP, ([x, idx], [dx, di], params) => {
+/** Params without an inner vmap's lane-block hint, for rewrites that move the lane axis or interleave rows. */
+const withoutLanes = ({ lanes: _, ...rest }: Params): Params => rest;
+
+batchRules.set(P.gatherP, ([x, idx], [dx, di], params, size) => {
   if (di === null) {
-    const out = bind1(P.gatherP, [moveaxis(x, dx!, 0), idx], { ...params, axes: shifted(params.axes) });
+    const out = bind1(P.gatherP, [moveaxis(x, dx!, 0), idx], { ...withoutLanes(params), axes: shifted(params.axes) });
     return [[out], [idx.ndim - 1]];
   }
   const ib = moveaxis(idx, di, 0);
-  if (dx === null) return [[bind1(P.gatherP, [x, ib], params)], [0]];
-  const out = bind1(P.gatherP, [moveaxis(x, dx, 0), withLaneColumn(ib)], { ...params, axes: [0, ...shifted(params.axes)] });
+  if (dx === null) return [[bind1(P.gatherP, [x, ib], withoutLanes(params))], [0]];
+  const out = bind1(P.gatherP, [moveaxis(x, dx, 0), withLaneColumn(ib)], { ...params, axes: [0, ...shifted(params.axes)], lanes: size });
   return [[out], [0]];
 });
 
@@ -205,11 +210,11 @@ for (const p of [P.scatterAddP, P.scatterP]) {
     if (di === null) {
       // The operand's batch axis is a rest axis; updates carry it after the index batch dims.
       const ub = bdimTo(u, du, idx.ndim - 1, size);
-      return [[bind1(p, [xb, idx, ub], { ...params, axes: shifted(params.axes) })], [0]];
+      return [[bind1(p, [xb, idx, ub], { ...withoutLanes(params), axes: shifted(params.axes) })], [0]];
     }
     const ib = withLaneColumn(moveaxis(idx, di, 0));
     const ub = bdimTo(u, du, 0, size);
-    return [[bind1(p, [xb, ib, ub], { ...params, axes: [0, ...shifted(params.axes)] })], [0]];
+    return [[bind1(p, [xb, ib, ub], { ...params, axes: [0, ...shifted(params.axes)], lanes: size })], [0]];
   });
 }
 

@@ -57,7 +57,7 @@ export function emitFallback(s: FallbackStep, cx: CodegenContext): KernelPlan {
       return one(gather(ins[0], ins[1], outs[0], p.axes, cx));
     case P.scatterAddP:
     case P.scatterP:
-      return plan(scatter(ins[0], ins[1], ins[2], outs[0], p.axes, s.primitive === P.scatterAddP, p.uniqueIndices === true, cx));
+      return plan(scatter(ins[0], ins[1], ins[2], outs[0], p.axes, s.primitive === P.scatterAddP, p.uniqueIndices === true, p.lanes as number | undefined, cx));
     case P.argmaxP:
     case P.argminP:
       return one(argReduce(ins[0], outs[0], p.axis, s.primitive === P.argmaxP, cx));
@@ -132,9 +132,10 @@ function gather(x: Operand, idx: Operand, out: Operand, axes: readonly number[],
  * Without atomics, and in the reference's order: a thread owns output positions and walks every update row in
  * batch order (duplicates then add, or overwrite, exactly as the reference does), which costs outputs x rows.
  * With unique indices (vmap of dynamicUpdateSlice, lax.scatter(..., {uniqueIndices: true})) no two rows meet,
- * so one thread per (row, rest position) writes its element directly.
+ * so one thread per (row, rest position) writes its element directly. Under vmap (`lanes`: rows in equal
+ * blocks by lane, operand axis 0 the lane) a thread owning a position of lane L walks lane L's rows only.
  */
-function scatter(x: Operand, idx: Operand, upd: Operand, out: Operand, axes: readonly number[], add: boolean, unique: boolean, cx: CodegenContext): PlanOp[] {
+function scatter(x: Operand, idx: Operand, upd: Operand, out: Operand, axes: readonly number[], add: boolean, unique: boolean, lanes: number | undefined, cx: CodegenContext): PlanOp[] {
   const shape = x.aval.shape;
   const ops: PlanOp[] = [{ op: "copy", src: x.ref, dst: out.ref, bytes: 4 * prod(shape) }];
   const st = stridesOf(shape);
@@ -159,7 +160,14 @@ function scatter(x: Operand, idx: Operand, upd: Operand, out: Operand, axes: rea
     const rest = restOffset(sb, lines, "r", shape, axes);
     const sd = idx.aval.dtype;
     const comp = (j: number) => (sd === "int32" ? `${I}[b * ${k}u + ${j}u]` : `i32(min(${I}[b * ${k}u + ${j}u], 2147483647u))`);
-    lines.push(`for (var b = 0u; b < ${sb.u(B)}; b = b + 1u) {`);
+    // vmap's lane blocks: positions of lane L (axis 0, the most significant of `a`) meet only rows of block L.
+    const blocked = byPosition && lanes !== undefined && axes[0] === 0 && shape[0] === lanes && B % lanes === 0 && lanes > 1;
+    if (blocked) {
+      lines.push(`let rows = ${sb.u(B / lanes)};`, `let lane = a / ${sb.u(A / lanes)};`);
+      lines.push("for (var b = lane * rows; b < (lane + 1u) * rows; b = b + 1u) {");
+    } else {
+      lines.push(`for (var b = 0u; b < ${sb.u(B)}; b = b + 1u) {`);
+    }
     axes.forEach((a, j) => lines.push(`  let j${j} = ${comp(j)};`));
     if (k > 0) lines.push(`  if (${axes.map((a, j) => `j${j} < 0i || j${j} >= ${sb.i(shape[a])}`).join(" || ")}) { continue; }`);
     if (byPosition && k > 0) {
