@@ -62,7 +62,7 @@ function startOffsets(cx: LoweringContext, starts: Val[], atoms: readonly Atom[]
     const max = shape[d] - sizes[d];
     const a = atoms[d];
     if (a instanceof Literal) offset += Math.min(Math.max(Math.trunc(a.value), 0), max) * strides[d];
-    else if (max > 0 && strides[d] !== 0) dyn.push({ buf: cx.materialize(s), stride: strides[d], max });
+    else if (max > 0 && strides[d] !== 0) dyn.push({ buf: cx.materialize(s), dtype: s.aval.dtype, stride: strides[d], max });
   });
   return { offset, dyn };
 }

@@ -18,7 +18,7 @@ export type BufId = number;
 /**
  * A strided map from a kernel's loop index space to element offsets: offset + sum_d idx_d * strides_d, plus
  * for each dynamic term clamp(buf[0], 0, max) * stride (dynamicSlice / dynamicUpdateSlice starts; `buf` is
- * an int32 scalar).
+ * an int32 or uint32 scalar, clamped in its own dtype).
  */
 export interface View {
   readonly offset: number;
@@ -34,6 +34,8 @@ export interface IndexTerm {
 
 export interface DynOffset {
   readonly buf: BufId;
+  /** The start's dtype: a uint32 start of 2^31 or more clamps to max, not (as a negative int32) to 0. */
+  readonly dtype: DType;
   readonly stride: number;
   readonly max: number;
 }
@@ -62,7 +64,10 @@ export type Expr =
       readonly dtype: DType;
       readonly buf: BufId;
       readonly view: View;
-      /** Gathers: the address also moves by clamp(expr, 0, max) * stride for each term (exprs are int32). */
+      /**
+       * Gathers: the address also moves by clamp(expr, 0, max) * stride for each term (exprs are int32 or
+       * uint32, clamped in their own dtype).
+       */
       readonly index?: readonly IndexTerm[];
     }
   /** The index value offset + sum idx_d * strides_d itself (iota seen through views). */

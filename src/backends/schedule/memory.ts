@@ -1,6 +1,6 @@
 // Memory planning: give every temporary buffer of a program an offset in one arena so that buffers whose
-// lifetimes (first write .. last read, in steps) do not overlap share memory. Control-flow steps also get
-// scratch space (their sub-programs' arenas, carry buffers) that lives only during that step.
+// lifetimes (first write .. last read or write, in steps) do not overlap share memory. Control-flow steps
+// also get scratch space (their sub-programs' arenas, carry buffers) that lives only during that step.
 
 import { type BufId, type Program, type Step, exprReads, kernelInputs } from "./ir.ts";
 
@@ -67,8 +67,15 @@ interface Block {
 export function planMemory(p: Program, bytesOf: (b: BufId) => number, scratchOf: (s: Step, i: number) => number): MemoryPlan {
   const first = new Map<BufId, number>();
   const last = new Map<BufId, number>();
+  // A buffer lives until its last access, writes included: one assembled in pieces (pad, concatenate) is
+  // written by several steps, and a later write must not land in memory handed to another buffer meanwhile,
+  // even when nothing reads the result.
   p.steps.forEach((s, i) => {
-    for (const b of stepWrites(s)) if (p.buffers[b].role === "temp" && !first.has(b)) first.set(b, i);
+    for (const b of stepWrites(s)) {
+      if (p.buffers[b].role !== "temp") continue;
+      if (!first.has(b)) first.set(b, i);
+      last.set(b, i);
+    }
     for (const b of stepReads(s)) if (p.buffers[b].role === "temp") last.set(b, i);
   });
   const blocks: Block[] = [];

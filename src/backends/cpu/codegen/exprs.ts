@@ -19,13 +19,13 @@ export interface Cursor {
   readonly view: View;
   /** Current byte address (or index) at the innermost point; maintained by the loop nest. */
   readonly local: number;
-  /** Dynamic offset terms: clamp(slot's int32 scalar, 0, max) * stride elements. */
-  readonly dyn?: readonly { readonly slot: number; readonly stride: number; readonly max: number }[];
+  /** Dynamic offset terms: clamp(slot's int32 or uint32 scalar, 0, max) * stride elements. */
+  readonly dyn?: readonly { readonly slot: number; readonly unsigned: boolean; readonly stride: number; readonly max: number }[];
 }
 
 /** A cursor for `view` (registering the slots of its dynamic terms). */
 export function makeCursor(f: Func, slots: Slots, slot: number | null, dtype: DType, view: View): Cursor {
-  const dyn = view.dyn?.map((d) => ({ slot: slots.slot(d.buf), stride: d.stride, max: d.max }));
+  const dyn = view.dyn?.map((d) => ({ slot: slots.slot(d.buf), unsigned: d.dtype === "uint32", stride: d.stride, max: d.max }));
   return { slot, dtype, view, local: f.local(T.i32), dyn };
 }
 
@@ -36,9 +36,9 @@ export function addDynamic(f: Func, c: Cursor, ptrs: readonly number[]): void {
   for (const d of c.dyn) {
     const v = f.local(T.i32);
     f.get(ptrs[d.slot]).mem(Op.i32_load, 2).set(v);
-    // clamp(v, 0, max)
-    f.get(v).i32(0).get(v).i32(0).op(Op.i32_gt_s).op(Op.select).set(v);
-    f.get(v).i32(d.max).get(v).i32(d.max).op(Op.i32_lt_s).op(Op.select).set(v);
+    // clamp(v, 0, max) in the start's dtype: unsigned, min(v, max) alone (2^31 and up are large, not negative)
+    if (!d.unsigned) f.get(v).i32(0).get(v).i32(0).op(Op.i32_gt_s).op(Op.select).set(v);
+    f.get(v).i32(d.max).get(v).i32(d.max).op(d.unsigned ? Op.i32_lt_u : Op.i32_lt_s).op(Op.select).set(v);
     f.get(c.local).get(v).i32(d.stride * scale).op(Op.i32_mul).op(Op.i32_add).set(c.local);
   }
 }
@@ -84,15 +84,18 @@ export function emitLoad(f: Func, c: Cursor, s: number, vector: boolean): void {
 
 /**
  * A gathered load: per lane, address = cursor + lane * s (vector mode) + sum clamp(index, 0, max) * stride,
- * all in bytes; then one scalar load per lane.
+ * all in bytes (the clamp in the index's dtype); then one scalar load per lane.
  */
-export function emitGatherLoad(f: Func, c: Cursor, s: number, vector: boolean, terms: readonly { local: number; stride: number; max: number }[]): void {
+export function emitGatherLoad(f: Func, c: Cursor, s: number, vector: boolean, terms: readonly { local: number; unsigned: boolean; stride: number; max: number }[]): void {
   const scale = scaleOf(c);
   const addr = f.local(T.v128);
   f.get(c.local).simd(S.i32x4_splat);
   if (vector && s !== 0) f.v128(laneBytes([0, s * scale, 2 * s * scale, 3 * s * scale])).simd(S.i32x4_add);
   for (const t of terms) {
-    f.get(t.local).i32x4(0).simd(S.i32x4_max_s).i32x4(t.max).simd(S.i32x4_min_s).i32x4(t.stride * scale).simd(S.i32x4_mul).simd(S.i32x4_add);
+    // A uint32 index of 2^31 or more is large, not negative: it clamps to max.
+    if (t.unsigned) f.get(t.local).i32x4(t.max).simd(S.i32x4_min_u);
+    else f.get(t.local).i32x4(0).simd(S.i32x4_max_s).i32x4(t.max).simd(S.i32x4_min_s);
+    f.i32x4(t.stride * scale).simd(S.i32x4_mul).simd(S.i32x4_add);
   }
   f.set(addr);
   const bool = c.dtype === "bool";
@@ -114,7 +117,7 @@ export function emitGatherLoad(f: Func, c: Cursor, s: number, vector: boolean, t
 /** Load a leaf (load or iota node) through its cursor, gathering when the load has index terms. */
 export function emitLeaf(f: Func, em: ExprEmitter, e: Expr, c: Cursor, s: number, vector: boolean): void {
   if (e.kind === "load" && e.index) {
-    return emitGatherLoad(f, c, s, vector, e.index.map((t) => ({ local: em.local(t.expr), stride: t.stride, max: t.max })));
+    return emitGatherLoad(f, c, s, vector, e.index.map((t) => ({ local: em.local(t.expr), unsigned: t.expr.dtype === "uint32", stride: t.stride, max: t.max })));
   }
   emitLoad(f, c, s, vector);
 }
