@@ -1,6 +1,7 @@
 // Regressions found by the transform specs running on the cpu backend, pinned on minimal programs against
-// the reference backend: arena liveness of buffers written by several steps, and uint32 start indices and
-// gather indices of 2^31 and more (they clamp to the top, not to 0 as negative int32s would).
+// the reference backend: arena liveness of buffers written by several steps; uint32 start indices and
+// gather indices of 2^31 and more (they clamp to the top, not to 0 as negative int32s would); tanh rounding
+// to exactly +-1 too early (found by the programs spec: a later float -> int conversion makes one ulp a unit).
 
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -106,6 +107,27 @@ test("vmap(dynamicSlice) with batched uint32 starts (vmap spec counterexample)",
     const xl = Uint32Array.from({ length: 18 }, (_, i) => inputs[0][Math.floor(i / 2) * 4 + lane * 2 + (i % 2)]);
     both(P.dynamicSliceP, { sliceSizes: [2, 3, 2] }, [xl, ...inputs.slice(1).map((s) => s.subarray(lane, lane + 1).slice())], ["uint32", "uint32", "uint32", "uint32"], [[3, 3, 2], [], [], []], `lane ${lane}`);
   }
+});
+
+test("tanh near saturation rounds like the reference: no early +-1 (programs spec counterexample)", () => {
+  // tanh(16 * d) of d = -0.5595313 is -0.99999994; the cpu's y / (y + 2), y = expm1(2|x|) >= 2^24, rounded
+  // y + 2 and returned -1, which a float -> int32 conversion turned into -1 instead of 0.
+  const xs = Float32Array.from({ length: 4096 }, (_, i) => (i % 2 ? -1 : 1) * (8 + (2 * i) / 4096));
+  const f = (x: ArrayBase) => [lax.tanh(x), lax.convertElementType(lax.tanh(x), "int32")];
+  const e = runPrimitive(P.tanhP, {}, [xs], [av([xs.length])]);
+  assertClose(e.cpu[0], e.ref[0], EXACT, "tanh on |x| in [8, 10] (eager)");
+  const { jaxpr } = traceToJaxpr(f, [av([xs.length])]);
+  const c = runJaxpr(jaxpr, [xs]);
+  assertClose(c.cpu[0], c.ref[0], EXACT, "tanh on |x| in [8, 10] (compiled)");
+  assertClose(c.cpu[1], c.ref[1], EXACT, "int32(tanh(x)) on |x| in [8, 10]");
+});
+
+test("int32(tanh(reduceSum(broadcast d))) (programs spec seed 10, element 18)", () => {
+  const g = (d: ArrayBase) => [lax.convertElementType(lax.tanh(lax.reduceSum(lax.broadcastInDim(d, [5, 16], [0]), [1])), "int32")];
+  const { jaxpr } = traceToJaxpr(g, [av([5])]);
+  const d = Float32Array.from([0.26529058814048767, -0.5595313310623169, -1.7176365852355957, 0.5595313310623169, -1.8529164791107178]);
+  const { cpu, ref } = runJaxpr(jaxpr, [d]);
+  assertClose(cpu[0], ref[0], EXACT, "int32(tanh(16 d))");
 });
 
 test.run();

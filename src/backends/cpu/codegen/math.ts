@@ -5,7 +5,7 @@
 //   expm1   the same reduction; q 2^n + (2^n - 1), no cancellation near 0
 //   log     frexp by bit manipulation (subnormals rescaled), Cephes' logf polynomial
 //   log1p   log(1 + x) * x / ((1 + x) - 1)  (Goldberg's correction)
-//   tanh    t = expm1(2|x|) / (expm1(2|x|) + 2), with x's sign
+//   tanh    y = expm1(2|x|), t = y / (y + 2) up to ln(3)/2, 1 - 2 / (y + 2) beyond (musl's split), x's sign
 //   logistic  (x >= 0 ? 1 : e) / (1 + e), e = exp(-|x|)
 //   sin/cos x = n pi/2 + r with r computed in float64 (exact for |x| < 1e5), Taylor polynomials, quadrant
 //           selects; lanes beyond 1e5 (or not finite) take a slow path through Math.sin / Math.cos
@@ -24,6 +24,9 @@ const MAGIC = 12582912;
 const MAGIC_BITS = 0x4b400000;
 const LN2_HI = 0.693359375;
 const LN2_LO = -2.12194440e-4;
+/** tanh: |x| clamp (tanh rounds to 1 from 9.02) and where 1 - 2 / (expm1(2|x|) + 2) takes over (ln(3)/2). */
+const TANH_CLAMP = 10;
+const TANH_BIG = 0.5493061443340549;
 /** expm1(r) = r + r^2 (1/2 + r/6 + ...): Taylor coefficients from 1/2! to 1/8!. */
 const EXPM1_TAIL = [1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040, 1 / 40320];
 /** Cephes logf: log(1 + m) = m - m^2/2 + m^3 P(m). */
@@ -273,15 +276,24 @@ class MathEmitter {
 
   tanh(x: number): void {
     const f = this.f;
+    // The clamp keeps expm1 finite; 2 / (expm1(20) + 2) is below half an ulp of 1, so 10 still rounds to 1.
     f.get(x).simd(S.f32x4_abs);
-    this.k(9).simd(S.f32x4_pmin);
+    this.k(TANH_CLAMP).simd(S.f32x4_pmin);
     const ax = this.save();
     f.get(ax).get(ax).simd(S.f32x4_add);
     const twoAx = this.save();
     this.expm1(twoAx);
     const y = this.save();
-    f.get(y).get(y);
-    this.k(2).simd(S.f32x4_add).simd(S.f32x4_div);
+    f.get(y);
+    this.k(2).simd(S.f32x4_add);
+    const d = this.save();
+    // Above ln(3)/2, 1 - 2 / (y + 2): y / (y + 2) rounds y + 2 once y passes 2^24 (|x| > 8.3), which makes
+    // results near saturation an ulp off and often exactly 1 (a float -> int conversion then jumps by one).
+    this.k(1);
+    this.k(2).get(d).simd(S.f32x4_div).simd(S.f32x4_sub);
+    f.get(y).get(d).simd(S.f32x4_div);
+    f.get(ax);
+    this.k(TANH_BIG).simd(S.f32x4_gt).simd(S.v128_bitselect);
     f.get(x).i32x4(-0x80000000).simd(S.v128_and).simd(S.v128_or);
   }
 
