@@ -1,6 +1,7 @@
 // Choosing the WebGPU backend: setDefaultBackend, jit(f, {backend}), devicePut, and the errors a user sees
 // when WebGPU is asked for without being started or without an adapter. The error paths run in a child
-// process whose Vulkan loader is pointed at no driver, so they are checked on every machine.
+// process whose Vulkan loader is pointed at no driver, so they are checked on every machine; another child
+// checks that a process ending with device work still queued exits cleanly.
 
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -16,22 +17,25 @@ const s = suite("webgpu backend selection");
 const test = (name: string, fn: () => unknown) => timedTest(s, name, fn);
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
-test("without an adapter: setDefaultBackend and initWebGpu fail naming the fix", () => {
+/** Run a TypeScript module body in a child process; its exit status, stdout and stderr. */
+function child(name: string, body: string, env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "plastax-sel-"));
-  const script = join(dir, "noAdapter.mts");
-  writeFileSync(
-    script,
-    `import { initWebGpu, setDefaultBackend, defaultBackendName } from ${JSON.stringify(join(root, "src/index.ts"))};
-const out: string[] = [];
-try { setDefaultBackend("webgpu"); out.push("set: no error"); } catch (e) { out.push("set: " + (e as Error).message); }
-out.push("default: " + defaultBackendName());
-try { await initWebGpu(); out.push("init: no error"); } catch (e) { out.push("init: " + (e as Error).message); }
+  const script = join(dir, `${name}.mts`);
+  writeFileSync(script, `import * as px from ${JSON.stringify(join(root, "src/index.ts"))};\n${body}\n`);
+  return spawnSync(join(root, "node_modules/.bin/tsx"), [script], { env: { ...process.env, ...env }, encoding: "utf8", timeout: 120_000 });
+}
+
+test("without an adapter: setDefaultBackend and initWebGpu fail naming the fix", () => {
+  const r = child(
+    "noAdapter",
+    `const out: string[] = [];
+try { px.setDefaultBackend("webgpu"); out.push("set: no error"); } catch (e) { out.push("set: " + (e as Error).message); }
+out.push("default: " + px.defaultBackendName());
+try { await px.initWebGpu(); out.push("init: no error"); } catch (e) { out.push("init: " + (e as Error).message); }
 console.log(JSON.stringify(out));
-process.exit(0);
-`,
+process.exit(0);`,
+    { VK_ICD_FILENAMES: join(tmpdir(), "plastax-no-such-driver.json"), PLASTAX_BACKEND: "" },
   );
-  const tsx = join(root, "node_modules/.bin/tsx");
-  const r = spawnSync(tsx, [script], { env: { ...process.env, VK_ICD_FILENAMES: join(dir, "none.json"), PLASTAX_BACKEND: "" }, encoding: "utf8", timeout: 60_000 });
   const line = r.stdout.split("\n").find((l) => l.startsWith("["));
   assert.ok(line, `child printed no result: ${r.stdout}\n${r.stderr}`);
   const [set, def, init] = JSON.parse(line!) as string[];
@@ -42,6 +46,21 @@ process.exit(0);
 });
 
 if (ready) {
+  test("a process that ends with device work still queued exits cleanly", () => {
+    // Work nobody reads is still in the worker's queue when the script ends: the exit must wait for it
+    // rather than take Dawn down mid-call (which aborted Node with status 134).
+    const r = child(
+      "exitBusy",
+      `await px.initWebGpu();
+px.setDefaultBackend("webgpu");
+let x = px.np.ones([256, 64]);
+for (let i = 0; i < 300; i++) x = px.np.tanh(px.np.add(px.np.matmul(x, px.np.ones([64, 64])), i));
+console.log("queued");`,
+    );
+    assert.is(r.status, 0, `exit status ${r.status} (signal ${r.signal}): ${r.stderr.slice(-400)}`);
+    assert.match(r.stdout, /queued/);
+  });
+
   test("setDefaultBackend, jit(f, {backend}) and devicePut place work on webgpu", () => {
     const f = (x: px.Array) => px.np.tanh(px.np.add(px.np.multiply(x, 2), 1));
     // (Other spec files may leave another default behind: place x explicitly.)

@@ -14,6 +14,8 @@ import type { DeviceLimits, Hello, MemoryStats, Reply, Request } from "./protoco
 const MAX_BATCH = 256;
 /** A synchronous read that takes longer than this is reported as a hung device. */
 const SYNC_TIMEOUT_MS = 10 * 60 * 1000;
+/** How long the process waits at exit for the worker to finish what it was sent. */
+const EXIT_DRAIN_MS = 60 * 1000;
 
 export class WebGpuError extends Error {
   override name = "WebGpuError";
@@ -27,6 +29,8 @@ export class Client {
   private readonly waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
   private readonly flag: Int32Array;
   private dead: string | null = null;
+  /** Something was sent since the last finish request (the worker may still be working). */
+  private busy = false;
 
   private constructor(
     private readonly worker: Worker,
@@ -47,6 +51,19 @@ export class Client {
     worker.on("error", (e) => die(`the WebGPU worker failed: ${e instanceof Error ? e.message : String(e)}`));
     worker.on("exit", (code) => die(`the WebGPU worker exited (code ${code})`));
     worker.unref();
+    // The worker is unref'd, so the process may end while it still works through posted requests (frees,
+    // runs nobody read). Dawn then throws into a torn-down environment and Node aborts (exit code 134). So
+    // at exit, synchronously let the worker drain: it is idle when the process takes it down.
+    process.once("exit", () => this.drainAtExit());
+  }
+
+  private drainAtExit(): void {
+    if (this.dead !== null || !this.busy) return;
+    try {
+      this.requestSync((req) => ({ op: "finish", req, sync: true }), EXIT_DRAIN_MS);
+    } catch {
+      // A device that cannot finish now is not worth hanging the exit for.
+    }
   }
 
   /** Start the worker and wait for its device. Rejects with the device's error when there is none. */
@@ -85,6 +102,7 @@ export class Client {
   /** Queue a request; it is posted with its batch at the next microtask (or when the batch is full). */
   send(r: Request, transfer?: ArrayBuffer): void {
     if (this.dead !== null) throw new WebGpuError(this.dead);
+    this.busy = r.op !== "finish";
     this.queue.push(r);
     if (transfer !== undefined) this.transfer.push(transfer);
     if (this.queue.length >= MAX_BATCH) this.flush();
@@ -105,7 +123,7 @@ export class Client {
   }
 
   /** Send a request that has a reply and wait for it synchronously. */
-  requestSync<R extends Reply>(make: (req: number) => Request): R {
+  requestSync<R extends Reply>(make: (req: number) => Request, timeoutMs = SYNC_TIMEOUT_MS): R {
     const r = make(this.nextReq++);
     Atomics.store(this.flag, 0, 0);
     this.send(r);
@@ -116,8 +134,8 @@ export class Client {
       const m = receiveMessageOnPort(this.syncPort);
       if (m !== undefined) return checked(m.message as R);
       if (this.dead !== null) throw new WebGpuError(this.dead);
-      if (Date.now() - started > SYNC_TIMEOUT_MS) {
-        throw new WebGpuError(`a synchronous WebGPU read waited ${SYNC_TIMEOUT_MS / 1000} s without an answer; the device or its worker hung`);
+      if (Date.now() - started > timeoutMs) {
+        throw new WebGpuError(`a synchronous WebGPU read waited ${timeoutMs / 1000} s without an answer; the device or its worker hung`);
       }
     }
   }
