@@ -1,6 +1,6 @@
-// plastax as the bench sees it: only the public API (src/index.ts). Parts that are still being written
-// (np, nn, envs, rl, the webgpu backend's async init) are looked up at run time, so the bench runs at every
-// stage of the project and says what it skipped and why.
+// plastax as the bench sees it: only the public API (src/index.ts). Namespaces (np, nn, envs, rl) are looked
+// up at run time, so the bench still runs, saying what it skipped and why, where one is missing; WebGPU is
+// started with the exported initWebGpu where an adapter exists.
 
 import * as px from "../../src/index.ts";
 

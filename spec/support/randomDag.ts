@@ -162,5 +162,15 @@ export function build(A: number, B: number, steps: readonly Step[], outPicks: re
 
 export const stepArb = fc.record({ op: fc.nat(), a: fc.nat(), b: fc.nat(), v: fc.nat() });
 
+/** A random program for fast-check: [A, B, its steps (1..maxSteps), extra output picks, a seed for its inputs]. */
+export const programArb = (maxSteps: number, seed: fc.Arbitrary<number> = fc.integer()) =>
+  fc.tuple(
+    fc.constantFrom(1, 3, 5, 8, 17),
+    fc.constantFrom(1, 4, 7, 16, 33),
+    fc.array(stepArb, { minLength: 1, maxLength: maxSteps }),
+    fc.array(fc.nat(), { maxLength: 3 }),
+    seed,
+  );
+
 /** The input shapes of a program over [A, B]. */
 export const inputShapes = (A: number, B: number): number[][] => [[A, B], [A, B], [B], [A], [B, B]];

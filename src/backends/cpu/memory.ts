@@ -131,6 +131,11 @@ export class Heap {
     return ptr;
   }
 
+  /** Return the blocks of collected buffers to the free lists now (where the engine offers cleanupSome). */
+  private runFinalizers(): void {
+    (this.registry as unknown as CleanupSome).cleanupSome?.();
+  }
+
   private canGrow(needed: number): boolean {
     return Math.ceil(needed / PAGE) <= this.maxPages;
   }
@@ -144,7 +149,7 @@ export class Heap {
    */
   private compact(c: number): number | null {
     this.collect?.(false);
-    (this.registry as unknown as CleanupSome).cleanupSome?.();
+    this.runFinalizers();
     const blocks: [number, number][] = [];
     this.free.forEach((list, k) => {
       for (const ptr of list) blocks.push([ptr, classBytes(k)]);
@@ -196,7 +201,7 @@ export class Heap {
    */
   private reclaim(c: number): number | null {
     const cleanup = () => {
-      (this.registry as unknown as CleanupSome).cleanupSome?.();
+      this.runFinalizers();
       const list = this.free[c];
       return list !== undefined && list.length > 0 ? list.pop()! : null;
     };

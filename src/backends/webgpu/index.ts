@@ -14,8 +14,6 @@
 // (await a timer turn) — or write the loop as jit/scan, whose temporaries are freed inside the call.
 // `await x.data()` is the fast read; `x.dataSync()` blocks the main thread until the worker answers.
 
-import v8 from "node:v8";
-import vm from "node:vm";
 import type { ShapedArray } from "../../core/aval.ts";
 import { type Backend, type Buffer, type Executable, registerBackend } from "../../core/backend.ts";
 import { type DType, type TypedArray, typedArrayCtor } from "../../core/dtype.ts";
@@ -28,6 +26,7 @@ import type { Capabilities } from "../schedule/lower.ts";
 import type { Program } from "../schedule/ir.ts";
 import { Client, WebGpuError } from "./client.ts";
 import { compileTemplate, deviceBytes } from "./compile.ts";
+import { forceGc } from "./gc.ts";
 import type { MemoryStats, Reply, Template } from "./protocol.ts";
 
 /** A device buffer owned by one array. Arrays are immutable, so a host copy, once read, stays valid. */
@@ -49,18 +48,6 @@ export class GpuBuffer {
 const GC_EVERY_BUFFERS = 8192;
 const GC_EVERY_BYTES = 256 << 20;
 
-let gcFn: (() => void) | null | undefined;
-function forceGc(): void {
-  if (gcFn === undefined) {
-    try {
-      v8.setFlagsFromString("--expose-gc");
-      gcFn = vm.runInNewContext("gc") as () => void;
-    } catch {
-      gcFn = null;
-    }
-  }
-  gcFn?.();
-}
 
 /** Arrays at most this big keep a host copy of what was uploaded or read (scalars become IR literals often). */
 const HOST_COPY_MAX = 1024;

@@ -8,10 +8,9 @@
 /// <reference types="@webgpu/types" />
 
 import { readFileSync, writeSync } from "node:fs";
-import v8 from "node:v8";
-import vm from "node:vm";
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { requestWebGpuDevice } from "./device.ts";
+import { forceGc } from "./gc.ts";
 import { BufferPool, type PooledBuffer, classBytes } from "./pool.ts";
 import type { DeviceLimits, Hello, MemoryStats, Reply, Request, Step, Template } from "./protocol.ts";
 
@@ -30,18 +29,6 @@ const MAX_BIND_GROUPS = 1024;
  * tiny, so V8 would rarely collect them on its own: force a GC of this worker every so many creations.
  */
 const GC_EVERY_BIND_GROUPS = 1024;
-let gcFn: (() => void) | null | undefined;
-function forceGc(): void {
-  if (gcFn === undefined) {
-    try {
-      v8.setFlagsFromString("--expose-gc");
-      gcFn = vm.runInNewContext("gc") as () => void;
-    } catch {
-      gcFn = null;
-    }
-  }
-  gcFn?.();
-}
 /** PLASTAX_WEBGPU_DEBUG=1 logs every pipeline's compile time. */
 const DEBUG = process.env.PLASTAX_WEBGPU_DEBUG === "1";
 

@@ -138,7 +138,6 @@ function gather(x: Operand, idx: Operand, out: Operand, axes: readonly number[],
 function scatter(x: Operand, idx: Operand, upd: Operand, out: Operand, axes: readonly number[], add: boolean, unique: boolean, lanes: number | undefined, cx: CodegenContext): PlanOp[] {
   const shape = x.aval.shape;
   const ops: PlanOp[] = [{ op: "copy", src: x.ref, dst: out.ref, bytes: 4 * prod(shape) }];
-  const st = stridesOf(shape);
   const R = prod(shape.filter((_, d) => !axes.includes(d)));
   const B = prod(idx.aval.shape.slice(0, -1));
   const A = prod(axes.map((a) => shape[a]));
@@ -158,8 +157,6 @@ function scatter(x: Operand, idx: Operand, upd: Operand, out: Operand, axes: rea
     const O = arr(sb, out, true);
     lines.push(`let R = ${sb.u(R)};`, byPosition ? "let a = t / R;" : "", "let r = t % R;");
     const rest = restOffset(sb, lines, "r", shape, axes);
-    const sd = idx.aval.dtype;
-    const comp = (j: number) => (sd === "int32" ? `${I}[b * ${k}u + ${j}u]` : `i32(min(${I}[b * ${k}u + ${j}u], 2147483647u))`);
     // vmap's lane blocks: positions of lane L (axis 0, the most significant of `a`) meet only rows of block L.
     const blocked = byPosition && lanes !== undefined && axes[0] === 0 && shape[0] === lanes && B % lanes === 0 && lanes > 1;
     if (blocked) {
@@ -168,16 +165,10 @@ function scatter(x: Operand, idx: Operand, upd: Operand, out: Operand, axes: rea
     } else {
       lines.push(`for (var b = 0u; b < ${sb.u(B)}; b = b + 1u) {`);
     }
-    axes.forEach((a, j) => lines.push(`  let j${j} = ${comp(j)};`));
-    if (k > 0) lines.push(`  if (${axes.map((a, j) => `j${j} < 0i || j${j} >= ${sb.i(shape[a])}`).join(" || ")}) { continue; }`);
-    if (byPosition && k > 0) {
-      const lin = axes.map((a, j) => `u32(j${j}) * ${sb.u(prod(axes.slice(j + 1).map((x) => shape[x])))}`).join(" + ");
-      lines.push(`  if (${lin} != a) { continue; }`);
-    }
-    lines.push(`  let o = ${[...axes.map((a, j) => `u32(j${j}) * ${sb.u(st[a])}`), rest].join(" + ")};`);
-    const u = `${U}[b * R + r]`;
-    const isBool = out.aval.dtype === "bool";
-    lines.push(add ? `  ${O}[o] = ${isBool ? `${O}[o] | ${u}` : `${O}[o] + ${u}`};` : `  ${O}[o] = ${u};`, "}");
+    // A thread owning axis position `a` takes only the rows that land there.
+    const elsewhere = byPosition && k > 0 ? `${axes.map((a, j) => `u32(j${j}) * ${sb.u(prod(axes.slice(j + 1).map((x) => shape[x])))}`).join(" + ")} != a` : null;
+    emitRowUpdate(sb, lines, { idx, out, axes, rest, add, I, O, value: `${U}[b * R + r]`, skip: "continue", elsewhere, indent: "  " });
+    lines.push("}");
   });
   if (d !== null) ops.push({ op: "dispatch", d });
   return ops;
@@ -185,9 +176,7 @@ function scatter(x: Operand, idx: Operand, upd: Operand, out: Operand, axes: rea
 
 function scatterUnique(idx: Operand, upd: Operand, out: Operand, axes: readonly number[], add: boolean, R: number, cx: CodegenContext): Dispatch | null {
   const shape = out.aval.shape;
-  const st = stridesOf(shape);
   const B = prod(idx.aval.shape.slice(0, -1));
-  const k = axes.length;
   const sb = new ShaderBuilder(cx);
   return perElement(B * R, cx, sb, (lines) => {
     const I = arr(sb, idx);
@@ -195,15 +184,32 @@ function scatterUnique(idx: Operand, upd: Operand, out: Operand, axes: readonly 
     const O = arr(sb, out, true);
     lines.push(`let R = ${sb.u(R)};`, "let b = t / R;", "let r = t % R;");
     const rest = restOffset(sb, lines, "r", shape, axes);
-    const sd = idx.aval.dtype;
-    const comp = (j: number) => (sd === "int32" ? `${I}[b * ${k}u + ${j}u]` : `i32(min(${I}[b * ${k}u + ${j}u], 2147483647u))`);
-    axes.forEach((_, j) => lines.push(`let j${j} = ${comp(j)};`));
-    if (k > 0) lines.push(`if (${axes.map((a, j) => `j${j} < 0i || j${j} >= ${sb.i(shape[a])}`).join(" || ")}) { return; }`);
-    lines.push(`let o = ${[...axes.map((a, j) => `u32(j${j}) * ${sb.u(st[a])}`), rest].join(" + ")};`);
-    const u = `${U}[t]`;
-    const isBool = out.aval.dtype === "bool";
-    lines.push(add ? `${O}[o] = ${isBool ? `${O}[o] | ${u}` : `${O}[o] + ${u}`};` : `${O}[o] = ${u};`);
+    emitRowUpdate(sb, lines, { idx, out, axes, rest, add, I, O, value: `${U}[t]`, skip: "return", elsewhere: null, indent: "" });
   });
+}
+
+/**
+ * Row b's update of one element: its index columns j0.. (uint32 indices saturate into i32), out-of-bounds rows
+ * skipped as the reference drops them (`skip`: continue in a loop over rows, return in a thread per row), an
+ * optional further skip condition, the target offset o (axis positions plus the rest offset), then the write
+ * (add for scatterAdd, or for bool, set otherwise).
+ */
+function emitRowUpdate(
+  sb: ShaderBuilder,
+  lines: string[],
+  o: { idx: Operand; out: Operand; axes: readonly number[]; rest: string; add: boolean; I: string; O: string; value: string; skip: "continue" | "return"; elsewhere: string | null; indent: string },
+): void {
+  const { axes, indent: p, I, O, value: u } = o;
+  const shape = o.out.aval.shape;
+  const st = stridesOf(shape);
+  const k = axes.length;
+  const col = (j: number) => `${I}[b * ${k}u + ${j}u]`;
+  axes.forEach((_, j) => lines.push(`${p}let j${j} = ${o.idx.aval.dtype === "int32" ? col(j) : `i32(min(${col(j)}, 2147483647u))`};`));
+  if (k > 0) lines.push(`${p}if (${axes.map((a, j) => `j${j} < 0i || j${j} >= ${sb.i(shape[a])}`).join(" || ")}) { ${o.skip}; }`);
+  if (o.elsewhere !== null) lines.push(`${p}if (${o.elsewhere}) { ${o.skip}; }`);
+  lines.push(`${p}let o = ${[...axes.map((a, j) => `u32(j${j}) * ${sb.u(st[a])}`), o.rest].join(" + ")};`);
+  const merged = o.out.aval.dtype === "bool" ? `${O}[o] | ${u}` : `${O}[o] + ${u}`;
+  lines.push(`${p}${O}[o] = ${o.add ? merged : u};`);
 }
 
 function around(shape: readonly number[], axis: number) {
